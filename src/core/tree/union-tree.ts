@@ -1,0 +1,259 @@
+// The union (merged) file tree: layers stacked in order per OCI image-spec layer.md — whiteouts hide lower
+// entries only, opaque directories hide every lower child before their siblings apply, file-over-dir and
+// dir-over-file replace, implied parents become directories. Columnar, incremental, pure.
+import { FLAG, type LayerIndex } from '../layers/layer-index.ts';
+import { NamePool } from '../layers/name-pool.ts';
+import { PairTable } from '../layers/pair-table.ts';
+import { KIND } from '../layers/tar-header.ts';
+
+export const DIFF = { unmodified: 0, added: 1, modified: 2, removed: 3 } as const;
+export type DiffCode = (typeof DIFF)[keyof typeof DIFF];
+export const DIFF_NAMES = ['unmodified', 'added', 'modified', 'removed'] as const;
+
+/** Observer of every change stacking makes; the metrics module uses it. */
+export type StackObserver = {
+  /** a file version of (layer, entry) stops being visible, shadowed or removed by `byLayer` */
+  onDead?(layer: number, entry: number, byLayer: number, path: number): void;
+};
+
+const NONE = -1;
+
+export class UnionTree {
+  count = 1;
+  parent = new Int32Array(1024);
+  name = new Int32Array(1024);
+  /** layer the visible version comes from; -1 for a node that is not (or no longer) present */
+  layer = new Int16Array(1024);
+  /** entry id of the visible version inside that layer */
+  entry = new Int32Array(1024);
+  /** newest version record (see versions), for "which layers it shadows" */
+  version = new Int32Array(1024);
+  firstChild = new Int32Array(1024).fill(-1);
+  lastChild = new Int32Array(1024).fill(-1);
+  nextSibling = new Int32Array(1024).fill(-1);
+  readonly names = new NamePool();
+  private readonly children: PairTable;
+  /** version records: layer, entry (-1 for a removal), previous record */
+  verLayer = new Int16Array(1024);
+  verEntry = new Int32Array(1024);
+  verPrev = new Int32Array(1024);
+  versions = 0;
+  /** per stacked layer: the diff code of each of its entries against the tree below */
+  readonly diffs: Uint8Array[] = [];
+  /** per stacked layer: union node of each of its entries (for whiteouts: the node they removed, or -1) */
+  readonly nodeOfEntry: Int32Array[] = [];
+  readonly layers: LayerIndex[] = [];
+
+  constructor() {
+    this.children = new PairTable({ parentOf: (id) => this.parent[id]!, nameOf: (id) => this.name[id]! }, 4096);
+    this.parent[0] = NONE;
+    this.name[0] = this.names.intern('');
+    this.layer[0] = NONE;
+    this.entry[0] = 0;
+    this.version[0] = NONE;
+  }
+
+  isPresent(node: number): boolean {
+    return node === 0 || this.layer[node]! >= 0;
+  }
+
+  /** The present child of `node` called `name`, or -1. */
+  child(node: number, name: string): number {
+    const id = this.names.find(name);
+    if (id < 0) return NONE;
+    const c = this.children.get(node, id);
+    return c >= 0 && this.layer[c]! >= 0 ? c : NONE;
+  }
+
+  /** Resolves "/a/b/c" without following symlinks. */
+  lookup(path: string): number {
+    let node = 0;
+    for (const seg of path.split('/')) {
+      if (seg === '' || seg === '.') continue;
+      node = this.child(node, seg);
+      if (node < 0) return NONE;
+    }
+    return node;
+  }
+
+  kindOf(node: number): number {
+    return node === 0 ? KIND.dir : this.layers[this.layer[node]!]!.kind[this.entry[node]!]!;
+  }
+
+  nameOf(node: number): string {
+    return this.names.name(this.name[node]!);
+  }
+
+  pathOf(node: number): string {
+    const parts: string[] = [];
+    for (let i = node; i > 0; i = this.parent[i]!) parts.push(this.nameOf(i));
+    return `/${parts.reverse().join('/')}`;
+  }
+
+  /** Layers whose versions of this node are hidden by the visible one (newest first). */
+  shadowedLayers(node: number): number[] {
+    const out: number[] = [];
+    let v = this.version[node]!;
+    if (v >= 0) v = this.verPrev[v]!;
+    for (; v >= 0; v = this.verPrev[v]!) if (this.verEntry[v]! >= 0) out.push(this.verLayer[v]!);
+    return out;
+  }
+
+  /** Present children of a node, in creation order. */
+  childrenOf(node: number): number[] {
+    const out: number[] = [];
+    for (let c = this.firstChild[node]!; c >= 0; c = this.nextSibling[c]!) if (this.layer[c]! >= 0) out.push(c);
+    return out;
+  }
+
+  /** Stacks one more layer on top. */
+  stack(ix: LayerIndex, observer?: StackObserver): void {
+    const L = this.layers.length;
+    this.layers.push(ix);
+    const n = ix.count;
+    const diff = new Uint8Array(n);
+    const nodes = new Int32Array(n).fill(NONE);
+    nodes[0] = 0;
+    // 1. Opaque directories first, whatever the tar order (layer.md): hide lower children.
+    for (let e = 1; e < n; e++) {
+      if (ix.flags[e]! & FLAG.opaque) {
+        const node = this.resolveParentChain(ix, e);
+        if (node >= 0 && this.kindOf(node) === KIND.dir) {
+          for (const c of this.childrenOf(node)) this.removeSubtree(c, L, observer);
+        }
+      }
+    }
+    // 2. Entries in index order (parents before children).
+    for (let e = 1; e < n; e++) {
+      const kind = ix.kind[e]!;
+      const parentNode = nodes[ix.parent[e]!]!;
+      if (parentNode < 0) continue;
+      if (kind === KIND.opaque) continue;
+      if (kind === KIND.whiteout) {
+        const target = ix.nameOf(e).slice(4);
+        const victim = this.child(parentNode, target);
+        // A whiteout never hides entries of its own layer (layer.md).
+        if (victim >= 0 && this.layer[victim]! < L) {
+          this.removeSubtree(victim, L, observer);
+          nodes[e] = victim;
+          diff[e] = DIFF.removed;
+        } else diff[e] = DIFF.removed;
+        continue;
+      }
+      const explicit = (ix.flags[e]! & FLAG.explicit) !== 0;
+      const nameId = this.names.intern(ix.nameOf(e));
+      let node = this.children.get(parentNode, nameId);
+      if (node >= 0 && this.layer[node]! >= 0) {
+        const lowerKind = this.kindOf(node);
+        const bothDirs = lowerKind === KIND.dir && kind === KIND.dir;
+        if (!explicit && lowerKind === KIND.dir) {
+          nodes[e] = node; // implied parent over an existing directory: nothing changes
+          diff[e] = DIFF.unmodified;
+          continue;
+        }
+        if (!bothDirs && lowerKind === KIND.dir) {
+          for (const c of this.childrenOf(node)) this.removeSubtree(c, L, observer); // file over dir
+        }
+        diff[e] = this.sameAs(node, ix, e) ? DIFF.unmodified : DIFF.modified;
+        if (lowerKind !== KIND.dir || !bothDirs) observer?.onDead?.(this.layer[node]!, this.entry[node]!, L, node);
+        this.setVersion(node, L, e);
+      } else if (node >= 0) {
+        this.setVersion(node, L, e); // revive a removed path
+        diff[e] = DIFF.added;
+      } else {
+        node = this.append(parentNode, nameId);
+        this.setVersion(node, L, e);
+        diff[e] = DIFF.added;
+      }
+      nodes[e] = node;
+    }
+    this.diffs.push(diff);
+    this.nodeOfEntry.push(nodes);
+  }
+
+  /** Union node of a layer entry's parent chain (used for opaque dirs before the main pass). */
+  private resolveParentChain(ix: LayerIndex, e: number): number {
+    const chain: number[] = [];
+    for (let i = e; i > 0; i = ix.parent[i]!) chain.push(i);
+    let node = 0;
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const id = this.names.find(ix.nameOf(chain[k]!));
+      node = id < 0 ? NONE : this.children.get(node, id);
+      if (node < 0 || this.layer[node]! < 0) return NONE;
+    }
+    return node;
+  }
+
+  private sameAs(node: number, ix: LayerIndex, e: number): boolean {
+    const lx = this.layers[this.layer[node]!]!;
+    const le = this.entry[node]!;
+    if (lx.kind[le] !== ix.kind[e] || lx.mode[le] !== ix.mode[e] || lx.uid[le] !== ix.uid[e] || lx.gid[le] !== ix.gid[e]) return false;
+    if (lx.sizeOf(le) !== ix.sizeOf(e) || lx.linkOf(le) !== ix.linkOf(e)) return false;
+    return lx.hashHi[le] === ix.hashHi[e] && lx.hashLo[le] === ix.hashLo[e];
+  }
+
+  private removeSubtree(node: number, L: number, observer?: StackObserver): void {
+    if (this.layer[node]! < 0) return;
+    const stack = [node];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (this.layer[n]! < 0) continue;
+      for (let c = this.firstChild[n]!; c >= 0; c = this.nextSibling[c]!) if (this.layer[c]! >= 0) stack.push(c);
+      observer?.onDead?.(this.layer[n]!, this.entry[n]!, L, n);
+      this.pushVersion(n, L, NONE);
+      this.layer[n] = NONE;
+    }
+  }
+
+  private setVersion(node: number, L: number, e: number): void {
+    this.pushVersion(node, L, e);
+    this.layer[node] = L;
+    this.entry[node] = e;
+  }
+
+  private pushVersion(node: number, L: number, e: number): void {
+    const v = this.versions++;
+    if (v >= this.verLayer.length) {
+      const grow = <T extends Int16Array | Int32Array>(a: T, b: T): T => { b.set(a); return b; };
+      this.verLayer = grow(this.verLayer, new Int16Array(this.verLayer.length * 2));
+      this.verEntry = grow(this.verEntry, new Int32Array(this.verEntry.length * 2));
+      this.verPrev = grow(this.verPrev, new Int32Array(this.verPrev.length * 2));
+    }
+    this.verLayer[v] = L;
+    this.verEntry[v] = e;
+    this.verPrev[v] = this.version[node]!;
+    this.version[node] = v;
+  }
+
+  private append(parent: number, nameId: number): number {
+    const id = this.count++;
+    if (id >= this.parent.length) {
+      const n = this.parent.length * 2;
+      const grow = <T extends Int16Array | Int32Array>(a: T, b: T): T => { b.set(a); return b; };
+      this.parent = grow(this.parent, new Int32Array(n));
+      this.name = grow(this.name, new Int32Array(n));
+      this.layer = grow(this.layer, new Int16Array(n));
+      this.entry = grow(this.entry, new Int32Array(n));
+      this.version = grow(this.version, new Int32Array(n));
+      this.firstChild = grow(this.firstChild, new Int32Array(n).fill(NONE));
+      this.lastChild = grow(this.lastChild, new Int32Array(n).fill(NONE));
+      this.nextSibling = grow(this.nextSibling, new Int32Array(n).fill(NONE));
+    }
+    this.parent[id] = parent;
+    this.name[id] = nameId;
+    this.layer[id] = NONE;
+    this.version[id] = NONE;
+    if (this.lastChild[parent]! >= 0) this.nextSibling[this.lastChild[parent]!] = id;
+    else this.firstChild[parent] = id;
+    this.lastChild[parent] = id;
+    this.children.add(id);
+    return id;
+  }
+}
+
+/** Stacks layers 0..upTo (inclusive) into a fresh union tree. */
+export function stackLayers(layers: readonly LayerIndex[], upTo = layers.length - 1, observer?: StackObserver): UnionTree {
+  const tree = new UnionTree();
+  for (let i = 0; i <= upTo && i < layers.length; i++) tree.stack(layers[i]!, observer);
+  return tree;
+}
