@@ -1,0 +1,46 @@
+/* Decompress-only libzstd streaming glue for WebAssembly (worker side, built by build-zstd-wasm.sh).
+ * One decoder per module instance: JS copies compressed bytes into zs_in, calls zs_step, copies zs_out.
+ * Window limit: ZSTD_d_windowLogMax, so an oversized frame fails before any window allocation. */
+#define ZSTD_STATIC_LINKING_ONLY
+#include "zstd.h"
+#include "zstd_errors.h"
+
+#define IN_CAP (256u * 1024u)
+#define OUT_CAP (256u * 1024u)
+
+static unsigned char zs_in[IN_CAP];
+static unsigned char zs_out[OUT_CAP];
+static ZSTD_DCtx *dctx;
+/* state[0] = input consumed, state[1] = output produced, read by JS after each zs_step */
+static unsigned int state[2];
+
+__attribute__((export_name("zs_in_ptr"))) unsigned char *zs_in_ptr(void) { return zs_in; }
+__attribute__((export_name("zs_out_ptr"))) unsigned char *zs_out_ptr(void) { return zs_out; }
+__attribute__((export_name("zs_state_ptr"))) unsigned int *zs_state_ptr(void) { return state; }
+__attribute__((export_name("zs_in_cap"))) unsigned int zs_in_cap(void) { return IN_CAP; }
+__attribute__((export_name("zs_out_cap"))) unsigned int zs_out_cap(void) { return OUT_CAP; }
+
+/* Returns 0 on success, else a ZSTD_ErrorCode. */
+__attribute__((export_name("zs_init"))) int zs_init(int window_log_max) {
+  if (dctx == 0) dctx = ZSTD_createDCtx();
+  if (dctx == 0) return ZSTD_error_memory_allocation;
+  ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);
+  size_t r = ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, window_log_max);
+  return ZSTD_isError(r) ? (int)ZSTD_getErrorCode(r) : 0;
+}
+
+/* Decodes from zs_in[in_pos, in_size) into zs_out[0, OUT_CAP).
+ * Returns -code on error, else 0 when a frame is complete and flushed, 1 when more input or output is due. */
+__attribute__((export_name("zs_step"))) int zs_step(unsigned int in_size, unsigned int in_pos) {
+  ZSTD_inBuffer in = { zs_in, in_size, in_pos };
+  ZSTD_outBuffer out = { zs_out, OUT_CAP, 0 };
+  size_t r = ZSTD_decompressStream(dctx, &out, &in);
+  state[0] = (unsigned int)in.pos;
+  state[1] = (unsigned int)out.pos;
+  if (ZSTD_isError(r)) return -(int)ZSTD_getErrorCode(r);
+  return r == 0 ? 0 : 1;
+}
+
+__attribute__((export_name("zs_error_name"))) const char *zs_error_name(int code) {
+  return ZSTD_getErrorString((ZSTD_ErrorCode)code);
+}

@@ -1,0 +1,68 @@
+// Node's codecs for the shared layer pipeline: zlib gunzip (multi-member, native), OpenSSL sha256/sha512,
+// the worker's zstd decoder (Node 20 has no zstd in zlib) and an xxhash64 content hasher. Node side.
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { createXXHash64 } from 'hash-wasm';
+import type { Codecs, DecodeOptions, IncrementalHash } from '../analysis/codecs.ts';
+import type { ContentHasher } from '../core/layers/content-hash.ts';
+
+function nodeHasher(algorithm: 'sha256' | 'sha512'): IncrementalHash {
+  const h = createHash(algorithm);
+  return { update: (b) => void h.update(b), digestHex: () => h.digest('hex') };
+}
+
+async function* gunzipNode(input: AsyncIterable<Uint8Array>, options: DecodeOptions): AsyncIterable<Uint8Array> {
+  let fed = 0;
+  const counted = (async function* () {
+    for await (const chunk of input) {
+      fed += chunk.length;
+      yield chunk;
+    }
+  })();
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  const source = Readable.from(counted, { objectMode: false });
+  source.on('error', (e) => gunzip.destroy(e));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      options.signal?.throwIfAborted();
+      yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'Z_BUF_ERROR' || /unexpected end/i.test(err.message)) {
+      throw Object.assign(new Error('compressed data is truncated (gzip stream ends early)'), { code: 'GZIP_TRUNCATED' });
+    }
+    if (err.code?.startsWith('Z_')) throw Object.assign(new Error(`gzip data is corrupt: ${err.message}`), { code: 'GZIP_CORRUPT' });
+    throw e;
+  } finally {
+    source.destroy();
+  }
+  // zlib stops at trailing bytes that are not another gzip member; say so instead of dropping them silently.
+  const consumed = gunzip.bytesWritten;
+  if (consumed < fed) options.onWarning?.('GZIP_TRAILING_DATA', `${fed - consumed} bytes after the end of the gzip data were ignored`);
+}
+
+async function contentHasher(): Promise<ContentHasher> {
+  const h = await createXXHash64();
+  return {
+    start: () => void h.init(),
+    update: (bytes, start, end) => void h.update(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end)),
+    finish: () => {
+      const d = h.digest('binary');
+      return [((d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!) >>> 0, ((d[4]! << 24) | (d[5]! << 16) | (d[6]! << 8) | d[7]!) >>> 0];
+    },
+  };
+}
+
+export const nodeCodecs: Codecs = {
+  name: 'node (zlib, openssl, zstd wasm)',
+  hasher: async (algorithm) => nodeHasher(algorithm),
+  gunzip: gunzipNode,
+  unzstd: (input, options) => (async function* () {
+    const { unzstd } = await import('../analysis/codecs/unzstd.ts');
+    yield* unzstd(input, options);
+  })(),
+  contentHasher,
+};

@@ -1,0 +1,54 @@
+// How registry requests leave the process: directly (Node: https, or http for insecure/local registries) or through
+// Strata's CORS proxy (browser: /proxy/<host>/<path>). Injected into the client. Page, worker and Node.
+
+export type RegistryTransport = {
+  readonly fetch: typeof fetch;
+  /** The URL to request for `path` (path + query, starting with "/") on `host` (host[:port]); `insecure` = plain http. */
+  urlFor(host: string, path: string, insecure: boolean): string;
+  /**
+   * Who follows HTTP redirects. 'manual': the client does (Node direct mode), so it can drop Authorization on any
+   * change of scheme, host or port, re-check each hop and stop after 10 (hardening F16, F17, S7). 'fetch': the
+   * platform's fetch does (browser through the proxy, which guards each hop itself). Default 'fetch'.
+   */
+  readonly redirects?: 'manual' | 'fetch';
+  /** Sent as User-Agent where the platform allows it (not in browsers). */
+  readonly userAgent?: string;
+};
+
+export const STRATA_USER_AGENT = 'strata/0.1';
+
+/** Calls the platform fetch unbound-safely (browsers throw "Illegal invocation" on a detached fetch). */
+const platformFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
+
+/** Node (and tests): talk to registries directly; follow redirects ourselves. */
+export function createDirectTransport(options: { fetch?: typeof fetch; userAgent?: string } = {}): RegistryTransport {
+  return {
+    fetch: options.fetch ?? platformFetch,
+    urlFor: (host, path, insecure) => `${insecure ? 'http' : 'https'}://${host}${path}`,
+    redirects: 'manual',
+    userAgent: options.userAgent ?? STRATA_USER_AGENT,
+  };
+}
+
+/**
+ * Browser: every request goes to `<base>/<host><path>` on our own origin (default base "/proxy"); the proxy chooses
+ * the upstream scheme and guards redirects, realms and headers (hardening §2.3).
+ */
+export function createProxyTransport(options: { base?: string; fetch?: typeof fetch } = {}): RegistryTransport {
+  const base = (options.base ?? '/proxy').replace(/\/+$/, '');
+  return {
+    fetch: options.fetch ?? platformFetch,
+    urlFor: (host, path) => `${base}/${host}${path}`,
+    redirects: 'fetch',
+  };
+}
+
+/** Routes an absolute URL (a token realm, a Link or Location header) through the transport. */
+export function transportUrl(transport: RegistryTransport, url: URL): string {
+  return transport.urlFor(url.host, `${url.pathname}${url.search}`, url.protocol === 'http:');
+}
+
+/** Same origin = same scheme, host and port (curl's "another host" rule, hardening §1.4). */
+export function sameOrigin(a: URL, b: URL): boolean {
+  return a.protocol === b.protocol && a.host === b.host;
+}
