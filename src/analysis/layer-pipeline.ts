@@ -66,34 +66,38 @@ export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: { sig
   const digestHasher = await codecs.hasher(algorithm);
   const contentHasher = await codecs.contentHasher();
   let compressed = 0;
-  const counted = (async function* () {
-    for await (const chunk of job.open(signal)) {
-      signal.throwIfAborted();
-      compressed += chunk.length;
-      if (job.size !== undefined && compressed > job.size) {
-        throw new LayerError('SIZE_INVALID', `layer ${name} is longer than the ${job.size} bytes its descriptor declares (trailing data); the blob is not what the manifest names`);
-      }
-      digestHasher.update(chunk);
-      yield chunk;
+  const raw = job.open(signal)[Symbol.asyncIterator]();
+  const pull = async (): Promise<IteratorResult<Uint8Array>> => {
+    const r = await raw.next();
+    if (r.done) return r;
+    signal.throwIfAborted();
+    compressed += r.value.length;
+    if (job.size !== undefined && compressed > job.size) {
+      throw new LayerError('SIZE_INVALID', `layer ${name} is longer than the ${job.size} bytes its descriptor declares (trailing data); the blob is not what the manifest names`);
     }
-  })();
-  const sniffed = await sniffCompression(counted);
-  const compression = sniffed.compression;
-  const declared = declaredCompression(job.mediaType);
-  if (declared !== undefined && declared !== compression) {
-    warn('MEDIA_TYPE_MISMATCH', `layer ${name}: media type says ${declared} but the bytes are ${compression}; read as ${compression}`);
-  }
-  const decodeOptions = { signal, onWarning: warn };
-  const decoded = compression === 'gzip' ? codecs.gunzip(sniffed.stream, decodeOptions)
-    : compression === 'zstd' ? codecs.unzstd(sniffed.stream, { ...decodeOptions, maxWindowBytes: limits.maxZstdWindowBytes })
-    : sniffed.stream;
-  const diffHasher = compression === 'none' ? undefined : await codecs.hasher('sha256');
+    digestHasher.update(r.value);
+    return r;
+  };
+  // No return(): a decoder that stops early must not close the source, so the rest can still be hashed.
+  const counted: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: pull }) };
+  const diffHasher = await codecs.hasher('sha256');
   const builder = new LayerIndexBuilder(contentHasher, { maxEntries: limits.maxEntries, maxWarnings: 500 });
   const reader = new TarReader(builder);
+  let compression: Compression = 'none';
   let uncompressed = 0;
   let nextProgress = PROGRESS_EVERY;
   let failure: { code: string; message: string } | undefined;
   try {
+    const sniffed = await sniffCompression(counted);
+    compression = sniffed.compression;
+    const declared = declaredCompression(job.mediaType);
+    if (declared !== undefined && declared !== compression) {
+      warn('MEDIA_TYPE_MISMATCH', `layer ${name}: media type says ${declared} but the bytes are ${compression}; read as ${compression}`);
+    }
+    const decodeOptions = { signal, onWarning: warn };
+    const decoded = compression === 'gzip' ? codecs.gunzip(sniffed.stream, decodeOptions)
+      : compression === 'zstd' ? codecs.unzstd(sniffed.stream, { ...decodeOptions, maxWindowBytes: limits.maxZstdWindowBytes })
+      : sniffed.stream;
     for await (const chunk of decoded) {
       uncompressed += chunk.length;
       if (uncompressed > limits.maxUncompressedBytes) {
@@ -102,7 +106,7 @@ export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: { sig
       if (uncompressed > limits.ratioGraceBytes && compressed > 0 && uncompressed / compressed > limits.maxRatio) {
         throw new LayerError('DECOMPRESSION_BOMB', `layer ${name} expands more than ${limits.maxRatio}:1 (${uncompressed} bytes from ${compressed}; possible decompression bomb)`);
       }
-      diffHasher?.update(chunk);
+      if (compression !== 'none') diffHasher.update(chunk);
       if (!reader.ended) {
         const e = reader.push(chunk);
         if (e) throw new LayerError(e.code, `layer ${name}: ${e.message}`);
@@ -114,15 +118,28 @@ export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: { sig
     }
     const e = reader.finish();
     if (e) throw new LayerError(e.code, `layer ${name}: ${e.message}`);
+    if (builder.limitHit) throw new LayerError('ENTRY_LIMIT', `layer ${name}: ${builder.limitHit}`);
   } catch (e) {
     if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new LayerError('ABORTED', 'cancelled');
     const err = e as { code?: string; message: string };
     failure = { code: err.code ?? 'LAYER_READ_FAILED', message: err.code ? err.message : `layer ${name}: ${err.message}` };
+    // A broken stream may be a corrupt download: finish hashing so a digest mismatch is reported as such.
+    if (job.digest !== undefined && failure.code !== 'SIZE_INVALID') {
+      try {
+        while (!(await pull()).done) { /* hashing happens in pull */ }
+        const got = formatDigest(algorithm, digestHasher.digestHex());
+        if (got !== job.digest) failure = { code: 'DIGEST_MISMATCH', message: `layer digest mismatch: expected ${job.digest}, got ${got}; the blob is corrupt or not the one the manifest names — its files are not shown` };
+      } catch (drainError) {
+        if (signal.aborted) throw drainError;
+      }
+    }
+  } finally {
+    await raw.return?.()?.catch(() => undefined);
   }
   const layer = builder.finish(reader.bytesConsumed);
   options.onProgress?.({ layer: job.index, compressedBytes: compressed, uncompressedBytes: uncompressed, entries: reader.entries });
   const digest = failure ? (job.digest ?? formatDigest(algorithm, '')) : formatDigest(algorithm, digestHasher.digestHex());
-  const diffId = (diffHasher ? (failure ? '' : `sha256:${diffHasher.digestHex()}`) : digest) as DiffId;
+  const diffId = (compression !== 'none' ? (failure ? '' : `sha256:${diffHasher.digestHex()}`) : digest) as DiffId;
   if (!failure) failure = verify(job, name, digest, diffId, compressed, compression, warn);
   for (const w of layer.warnings.slice(0, 20)) warn(w.code, w.path ? `${w.message}` : w.message);
   const base = { index: job.index, layer, compression, digest, diffId, compressedBytes: compressed, uncompressedBytes: uncompressed, warnings };

@@ -61,10 +61,9 @@ export async function* streamBlob(
   while (offset < size) {
     const fresh = offset === 0;
     const attemptStart = offset;
-    let skip = 0;
     try {
       const res = await openAt(session, repository, descriptor, offset, foreign, options.signal);
-      skip = checkResponse(session, spec, res, offset, size);
+      let skip = checkResponse(session, spec, res, offset, size);
       for await (const chunk of res.chunks()) {
         let part = chunk;
         if (skip > 0) {

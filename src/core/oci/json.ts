@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../result.ts';
 
 export const LIMITS_JSON = {
   manifestBytes: 4 * 1024 * 1024,
-  configBytes: 8 * 1024 * 1024,
+  configBytes: 4 * 1024 * 1024,
   nesting: 256,
 } as const;
 

@@ -43,6 +43,8 @@ export class UnionTree {
   /** per stacked layer: union node of each of its entries (for whiteouts: the node they removed, or -1) */
   readonly nodeOfEntry: Int32Array[] = [];
   readonly layers: LayerIndex[] = [];
+  /** bounded list of stacking anomalies, e.g. a whiteout naming nothing below it (T15) */
+  readonly warnings: { readonly layer: number; readonly code: string; readonly message: string }[] = [];
 
   constructor() {
     this.children = new PairTable({ parentOf: (id) => this.parent[id]!, nameOf: (id) => this.name[id]! }, 4096);
@@ -137,7 +139,12 @@ export class UnionTree {
           this.removeSubtree(victim, L, observer);
           nodes[e] = victim;
           diff[e] = DIFF.removed;
-        } else diff[e] = DIFF.removed;
+        } else {
+          diff[e] = DIFF.removed;
+          if (victim < 0 && this.warnings.length < 200) {
+            this.warnings.push({ layer: L, code: 'WHITEOUT_NOTHING', message: `whiteout ${ix.pathOf(e)} names nothing in the layers below` });
+          }
+        }
         continue;
       }
       const explicit = (ix.flags[e]! & FLAG.explicit) !== 0;
