@@ -41,9 +41,10 @@ export type HostMatch = {
 };
 
 export type Allowlist = {
-  match(host: ParsedHost, port: number | undefined): HostMatch | undefined;
+  /** `scheme` given (a redirect URL): only entries for that scheme match, and ports default to that scheme's. */
+  match(host: ParsedHost, port: number | undefined, scheme?: Scheme): HostMatch | undefined;
   /** True when the operator named this exact host and port (used for realm and redirect ports). */
-  isExplicitExact(host: ParsedHost, port: number | undefined): boolean;
+  isExplicitExact(host: ParsedHost, port: number | undefined, scheme?: Scheme): boolean;
 };
 
 const PATTERN_LABEL = /^[a-z0-9*]([a-z0-9*-]{0,61}[a-z0-9*])?$/;
@@ -87,7 +88,8 @@ export function parseHostEntry(text: string, explicit: boolean): HostEntry {
   return { source, scheme, port: port === defaultPort(scheme) ? undefined : port, exact, pattern: undefined, explicit };
 }
 
-function portMatches(entry: HostEntry, port: number | undefined): boolean {
+function portMatches(entry: HostEntry, port: number | undefined, scheme: Scheme | undefined): boolean {
+  if (scheme !== undefined && scheme !== entry.scheme) return false;
   const requested = port === undefined || port === defaultPort(entry.scheme) ? undefined : port;
   return requested === entry.port;
 }
@@ -101,16 +103,16 @@ export function createAllowlist(extra: readonly string[]): Allowlist {
   const parsed = [...extra.map((e) => parseHostEntry(e, true)), ...DEFAULT_ALLOWED_HOSTS.map((e) => parseHostEntry(e, false))];
   // Exact entries before patterns, operator entries before built-ins.
   const entries = [...parsed.filter((e) => e.exact !== undefined), ...parsed.filter((e) => e.exact === undefined)];
-  const find = (host: ParsedHost, port: number | undefined): HostEntry | undefined =>
-    entries.find((e) => hostMatches(e, host) && portMatches(e, port));
+  const find = (host: ParsedHost, port: number | undefined, scheme?: Scheme): HostEntry | undefined =>
+    entries.find((e) => hostMatches(e, host) && portMatches(e, port, scheme));
   return {
-    match(host, port) {
-      const entry = find(host, port);
+    match(host, port, scheme) {
+      const entry = find(host, port, scheme);
       if (entry === undefined) return undefined;
       return { scheme: entry.scheme, explicit: entry.explicit, localRegistry: entry.explicit && entry.exact !== undefined, entry: entry.source };
     },
-    isExplicitExact(host, port) {
-      const entry = find(host, port);
+    isExplicitExact(host, port, scheme) {
+      const entry = find(host, port, scheme);
       return entry !== undefined && entry.explicit && entry.exact !== undefined;
     },
   };

@@ -69,7 +69,7 @@ export function checkRealm(realm: string, source: ChallengeSource, allowlist: Al
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'token realm carries user:password' };
   if (host.kind === 'name' && isMetadataHostName(host.text)) return { ok: false, reason: `token realm ${host.text} is a cloud metadata service` };
   const sameHost = host.text === source.host.text;
-  const explicit = allowlist.isExplicitExact(host, port);
+  const explicit = allowlist.isExplicitExact(host, port, scheme);
   const privateOk = allowPrivate || explicit || (sameHost && source.privateOk);
   if (host.kind === 'ip') {
     const cls = classifyAddress(host.ip);

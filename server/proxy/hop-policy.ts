@@ -30,16 +30,15 @@ export function checkRedirectHop(location: URL, kind: RequestKind, from: Hop, ct
   if (location.username !== '' || location.password !== '') throw why('the URL carries user:password');
   const { host, port, scheme, effectivePort } = parsed;
   if (host.kind === 'name' && isMetadataHostName(host.text)) throw why('it is a cloud metadata service');
-  const match = ctx.allowlist.match(host, port);
+  const match = ctx.allowlist.match(host, port, scheme);
   if (match !== undefined) {
-    if (scheme === 'http' && match.scheme !== 'http') throw why('it downgrades to plain http');
     return {
       url: location, host, scheme, effectivePort, authority: formatAuthority(host, port, scheme),
       privateOk: ctx.allowPrivate || match.localRegistry, allowlisted: true,
     };
   }
   if (kind !== 'blob' && kind !== 'realm') throw why(`${host.text} is not on the registry allowlist (only blob downloads may leave it)`);
-  if (scheme !== 'https') throw why('blob and token redirects must use https');
+  if (scheme !== 'https') throw why('plain http is only followed to a host allowed explicitly over http');
   if (effectivePort !== 443) throw why(`port ${effectivePort} is not allowed (443 only)`);
   return { url: location, host, scheme, effectivePort, authority: host.text, privateOk: ctx.allowPrivate, allowlisted: false };
 }

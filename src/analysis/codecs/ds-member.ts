@@ -1,5 +1,5 @@
-// One gzip member decoded by a platform DecompressionStream (worker side): write with concurrent reads so
-// neither side stalls, drain to quiescence before a member-boundary decision, close to confirm the end.
+// One gzip member or zstd frame decoded by a platform DecompressionStream (worker side): write with concurrent
+// reads so neither side stalls, drain to quiescence before a boundary decision, close to confirm the end.
 import { yieldMacrotask } from './abort.ts';
 
 export type StreamPair = { readonly writable: WritableStream<BufferSource>; readonly readable: ReadableStream<Uint8Array> };
@@ -32,7 +32,7 @@ export class DsMember {
 
   /** Writes one piece (at most MAX_PIECE bytes), reading all the while; rejects with the stream's error. */
   async write(piece: Uint8Array): Promise<void> {
-    const written = this.writer.write(piece).then(() => WRITTEN);
+    const written = this.writer.write(piece as Uint8Array<ArrayBuffer>).then((): typeof WRITTEN => WRITTEN);
     written.catch(() => undefined);
     for (;;) {
       if (this.ended) {

@@ -29,8 +29,8 @@ export function lowerPathOf(state: ContainerState, path: string): string | undef
 }
 
 /** lstat without following symlinks; every ancestor is assumed to be a real directory. */
-export function lstatNode(state: ContainerState, path: string): Node | undefined {
-  const mount = mountOf(state, path);
+export function lstatNode(state: ContainerState, path: string, layerOnly = false): Node | undefined {
+  const mount = layerOnly ? undefined : mountOf(state, path);
   if (mount) {
     const inode = state.mounted.get(path);
     return inode ? { where: 'mount', path, inode, mount: mount.path } : undefined;
@@ -93,9 +93,9 @@ function rootNode(state: ContainerState): Node {
 }
 
 /** Merged children of a directory (names → nodes), as readdir on the container's rootfs would list them. */
-export function listChildren(state: ContainerState, dir: string): Map<string, Node> {
+export function listChildren(state: ContainerState, dir: string, layerOnly = false): Map<string, Node> {
   const out = new Map<string, Node>();
-  const mount = mountOf(state, dir);
+  const mount = layerOnly ? undefined : mountOf(state, dir);
   if (mount) {
     for (const p of state.mounted.keys()) {
       if (p !== dir && p.startsWith(dir === '/' ? '/' : `${dir}/`) && !p.slice(dir.length + 1).includes('/')) {
@@ -106,7 +106,7 @@ export function listChildren(state: ContainerState, dir: string): Map<string, No
     return out;
   }
   for (const name of state.upperChildren.get(dir) ?? []) {
-    const n = lstatNode(state, joinPath(dir, name));
+    const n = lstatNode(state, joinPath(dir, name), layerOnly);
     if (n) out.set(name, n);
   }
   const lowerDir = lowerPathOf(state, dir);
@@ -117,7 +117,7 @@ export function listChildren(state: ContainerState, dir: string): Map<string, No
   for (const child of state.view.listDir(lowerDir) ?? []) names.add(child.name);
   for (const name of names) {
     if (out.has(name) || state.upper.has(joinPath(dir, name))) continue;
-    const n = lstatNode(state, joinPath(dir, name));
+    const n = lstatNode(state, joinPath(dir, name), layerOnly);
     if (n) out.set(name, n);
   }
   return out;

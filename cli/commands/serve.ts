@@ -1,0 +1,58 @@
+// `strata serve [--port 8080] [--host 127.0.0.1] [--images DIR] [--allow-host H]… [--allow-private]`: the web app,
+// the registry proxy and the embedded registry until SIGINT/SIGTERM. Node side.
+import { existsSync } from 'node:fs';
+import { bool, flag, parseArgs, UsageError } from '../args.ts';
+import { startServer } from '../../server/serve.ts';
+
+const SERVE_FLAGS = { boolean: ['allow-private', 'no-demo', 'help'], value: ['port', 'host', 'images', 'allow-host'] };
+const SERVE_USAGE = `usage: strata serve [--port 8080] [--host 127.0.0.1] [--images DIR]... [--allow-host H]... [--allow-private] [--no-demo]
+  --images DIR     serve the OCI layouts in DIR (DIR itself, or one layout per subdirectory) at /v2/
+  --allow-host H   let the proxy reach registry H ([http://|https://]host[:port], '*.example.com')
+  --allow-private  let allowed hosts resolve to private/loopback addresses
+  --no-demo        do not build and serve the demo images (demo/layers, demo/multiarch, demo/zstd)`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, SERVE_FLAGS);
+  if (bool(p, 'help')) {
+    process.stdout.write(`${SERVE_USAGE}\n`);
+    return 0;
+  }
+  if (p.positional.length > 0) throw new UsageError(`strata serve takes no positional arguments (got "${p.positional[0]}")`);
+  const portText = flag(p, 'port') ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
+  const imageDirs = p.flags.get('images') ?? [];
+  for (const dir of imageDirs) if (!existsSync(dir)) throw new UsageError(`--images ${dir}: no such directory`);
+  const host = flag(p, 'host') ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    process.stderr.write(`strata: warning: listening on ${host}; the proxy and registry become reachable from other machines\n`);
+  }
+
+  const server = await startServer({
+    port,
+    host,
+    imageDirs,
+    ...(bool(p, 'no-demo') ? { demoDir: false as const } : {}),
+    allowHosts: p.flags.get('allow-host') ?? [],
+    allowPrivate: bool(p, 'allow-private'),
+  }).catch((e: unknown) => {
+    const err = e as { code?: string; message?: string };
+    if (err.code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pick another with --port`);
+    throw e;
+  });
+  process.stdout.write(`strata: serving ${server.url}  (registry: ${server.url}v2/, repositories: ${server.repositories.join(', ') || 'none'})\n`);
+  process.stdout.write('strata: press Ctrl+C to stop\n');
+
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  process.stdout.write('strata: stopped\n');
+  return 0;
+}

@@ -1,0 +1,75 @@
+// The strata web server (node:http): the built SPA from dist/, /proxy/… (CORS proxy to registries) and /v2/… (the
+// embedded read-only registry over demo images and --images layouts). Node side; listens on 127.0.0.1 by default.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDemoImages } from './demo/build-demo-images.ts';
+import { createProxy } from './proxy/create-proxy.ts';
+import { createRegistry } from './registry/create-registry.ts';
+import { loadLayoutStore } from './registry/layout-store.ts';
+import { createSpaFiles } from './spa-files.ts';
+
+export type ServerOptions = {
+  readonly port?: number;
+  readonly host?: string;
+  /** Folders of OCI layouts to serve (each a layout, or a folder of layouts: one per subdirectory). */
+  readonly imageDirs?: readonly string[];
+  /** Where the demo images are built and served from; false leaves them out. Default .cache/demo-images. */
+  readonly demoDir?: string | false;
+  readonly distDir?: string;
+  readonly allowHosts?: readonly string[];
+  readonly allowPrivate?: boolean;
+  readonly log?: (line: string) => void;
+};
+
+export type RunningServer = {
+  readonly url: string;
+  readonly port: number;
+  readonly repositories: readonly string[];
+  close(): Promise<void>;
+};
+
+export const DEFAULT_DIST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
+  const roots: string[] = [];
+  if (options.demoDir !== false) roots.push((await ensureDemoImages(options.demoDir, log)).dir);
+  roots.push(...(options.imageDirs ?? []));
+  const store = await loadLayoutStore(roots, log);
+  const registry = createRegistry(store, log);
+  const spa = createSpaFiles(options.distDir ?? DEFAULT_DIST_DIR);
+  const proxy = createProxy({
+    allowHosts: options.allowHosts ?? [],
+    allowPrivate: options.allowPrivate ?? false,
+    log,
+  });
+
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith('/proxy/')) proxy.handle(req, res);
+    else if (path === '/v2' || path.startsWith('/v2/')) registry.handle(req, res);
+    else spa.handle(req, res);
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    repositories: store.listRepositories(),
+    close: () => new Promise<void>((ok, fail) => {
+      proxy.close();
+      server.close((e) => (e ? fail(e) : ok()));
+      server.closeAllConnections();
+    }),
+  };
+}

@@ -1,0 +1,124 @@
+// libzstd's streaming decoder compiled to WebAssembly (worker side, also Node): zstd-wasm/zstd-glue.c built
+// by zstd-wasm/build-zstd-wasm.sh. One instance per stream, so each stream's window memory goes with it.
+// Multiple frames, skippable frames and content checksums are libzstd's own behaviour (RFC 8878).
+import { CodecError } from './codec-error.ts';
+import { ZSTD_WASM_BASE64 } from './zstd-wasm-binary.ts';
+
+type ZstdExports = {
+  readonly memory: WebAssembly.Memory;
+  zs_in_ptr(): number;
+  zs_out_ptr(): number;
+  zs_state_ptr(): number;
+  zs_in_cap(): number;
+  zs_out_cap(): number;
+  zs_init(windowLogMax: number): number;
+  zs_step(inSize: number, inPos: number): number;
+  zs_error_name(code: number): number;
+};
+
+/** ZSTD_ErrorCode values from zstd_errors.h that get their own CodecError code. */
+const ERROR_WINDOW_TOO_LARGE = 16;
+const ERROR_MEMORY_ALLOCATION = 64;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** Compiles the module once per realm; rejects where WebAssembly (or its SIMD) is unavailable or forbidden. */
+export function compileZstdWasm(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    const binary = atob(ZSTD_WASM_BASE64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return WebAssembly.compile(bytes);
+  })();
+  return compiled;
+}
+
+export class WasmZstdDecoder {
+  private readonly x: ZstdExports;
+  private heap: Uint8Array;
+  private words: Uint32Array;
+  private readonly inPtr: number;
+  private readonly outPtr: number;
+  private readonly statePtr: number;
+  private readonly inCap: number;
+  private readonly outCap: number;
+  private frameOpen = false;
+  private sawInput = false;
+  private consumed = 0;
+
+  constructor(module: WebAssembly.Module, windowLogMax: number) {
+    this.x = new WebAssembly.Instance(module, {}).exports as unknown as ZstdExports;
+    const rc = this.x.zs_init(windowLogMax);
+    if (rc !== 0) throw this.error(rc);
+    this.heap = new Uint8Array(this.x.memory.buffer);
+    this.words = new Uint32Array(this.x.memory.buffer);
+    this.inPtr = this.x.zs_in_ptr();
+    this.outPtr = this.x.zs_out_ptr();
+    this.statePtr = this.x.zs_state_ptr();
+    this.inCap = this.x.zs_in_cap();
+    this.outCap = this.x.zs_out_cap();
+  }
+
+  *push(chunk: Uint8Array): Generator<Uint8Array, void, undefined> {
+    if (chunk.length > 0) this.sawInput = true;
+    for (let at = 0; at < chunk.length;) {
+      const n = Math.min(this.inCap, chunk.length - at);
+      this.view().set(chunk.subarray(at, at + n), this.inPtr);
+      let pos = 0;
+      let produced = 0;
+      do {
+        [pos, produced] = yield* this.step(n, pos);
+      } while (pos < n || produced === this.outCap);
+      at += n;
+      this.consumed += n;
+    }
+  }
+
+  /** Flushes what libzstd still holds; throws ZSTD_TRUNCATED if the input stopped inside a frame. */
+  *finish(): Generator<Uint8Array, void, undefined> {
+    let produced = 0;
+    do {
+      [, produced] = yield* this.step(0, 0);
+    } while (produced === this.outCap);
+    if (!this.sawInput) throw new CodecError('ZSTD_TRUNCATED', 'zstd data truncated: the stream is empty');
+    if (this.frameOpen) throw new CodecError('ZSTD_TRUNCATED', `zstd data truncated: the stream ends inside a frame at offset ${this.consumed}`);
+  }
+
+  private *step(inSize: number, inPos: number): Generator<Uint8Array, [number, number], undefined> {
+    const rc = this.x.zs_step(inSize, inPos);
+    const heap = this.view();
+    const state = this.statePtr >>> 2;
+    const pos = this.words[state]!;
+    const produced = this.words[state + 1]!;
+    if (produced > 0) yield heap.slice(this.outPtr, this.outPtr + produced);
+    if (rc < 0) throw this.error(-rc, this.consumed + pos);
+    this.frameOpen = rc !== 0;
+    return [pos, produced];
+  }
+
+  private view(): Uint8Array {
+    const buffer = this.x.memory.buffer;
+    if (this.heap.buffer !== buffer) {
+      this.heap = new Uint8Array(buffer);
+      this.words = new Uint32Array(buffer);
+    }
+    return this.heap;
+  }
+
+  private error(code: number, offset?: number): CodecError {
+    const at = offset === undefined ? '' : ` near offset ${offset}`;
+    const name = this.errorName(code);
+    if (code === ERROR_WINDOW_TOO_LARGE || code === ERROR_MEMORY_ALLOCATION) {
+      return new CodecError('ZSTD_WINDOW_TOO_LARGE', `zstd frame requires too much memory for decoding${at}: ${name}`);
+    }
+    return new CodecError('ZSTD_CORRUPT', `zstd data corrupt${at}: ${name}`);
+  }
+
+  private errorName(code: number): string {
+    const ptr = this.x.zs_error_name(code);
+    const heap = this.view();
+    let end = ptr;
+    while (end < heap.length && heap[end] !== 0) end++;
+    return new TextDecoder().decode(heap.subarray(ptr, end));
+  }
+}
