@@ -32,6 +32,8 @@ async function route(store: LayoutStore, req: http.IncomingMessage, res: http.Se
     sendRegistryError(req, res, 405, 'UNSUPPORTED', `${req.method} is not supported: this registry is read-only`, {}, READ_ONLY);
     return;
   }
+  // A path the URL parser had to normalise (dot segments) names nothing here: refuse it rather than guess.
+  if ((req.url ?? '/').split('?')[0] !== path) return sendRegistryError(req, res, 400, 'NAME_INVALID', 'path has dot segments');
   if (path === '/v2/' || path === '/v2') return sendJson(req, res, {});
   if (path === '/v2/_catalog') {
     const page = paginate(store.listRepositories(), url.searchParams, '/v2/_catalog');

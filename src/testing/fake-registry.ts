@@ -102,6 +102,11 @@ export class FakeRegistry {
     this.rules.push({ rule, left: rule.times ?? 1 });
   }
 
+  /** Drops every queued fault. */
+  clearFaults(): void {
+    this.rules.length = 0;
+  }
+
   /** Makes every issued token invalid (as if they expired). */
   expireTokens(): void {
     this.grants.clear();

@@ -65,21 +65,23 @@ export class WasmZstdDecoder {
       const n = Math.min(this.inCap, chunk.length - at);
       this.view().set(chunk.subarray(at, at + n), this.inPtr);
       let pos = 0;
-      let produced = 0;
-      do {
-        [pos, produced] = yield* this.step(n, pos);
-      } while (pos < n || produced === this.outCap);
+      for (;;) {
+        const [next, produced] = yield* this.step(n, pos);
+        pos = next;
+        // A full output buffer may hide more output, unless the frame just completed (libzstd returned 0).
+        if (pos >= n && (produced < this.outCap || !this.frameOpen)) break;
+      }
       at += n;
       this.consumed += n;
     }
   }
 
-  /** Flushes what libzstd still holds; throws ZSTD_TRUNCATED if the input stopped inside a frame. */
+  /**
+   * Ends the stream: push() already drained libzstd (it steps until the output buffer is left part full), so
+   * this only checks that the input did not stop inside a frame.
+   */
+  // eslint-disable-next-line require-yield -- same generator shape as the other decoders
   *finish(): Generator<Uint8Array, void, undefined> {
-    let produced = 0;
-    do {
-      [, produced] = yield* this.step(0, 0);
-    } while (produced === this.outCap);
     if (!this.sawInput) throw new CodecError('ZSTD_TRUNCATED', 'zstd data truncated: the stream is empty');
     if (this.frameOpen) throw new CodecError('ZSTD_TRUNCATED', `zstd data truncated: the stream ends inside a frame at offset ${this.consumed}`);
   }

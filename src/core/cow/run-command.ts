@@ -3,7 +3,7 @@
 import type { Command, OpenMode } from './command-parser.ts';
 import { applyModeChange } from './command-operands.ts';
 import { baseName, joinPath, normalizePath, parentPath } from './paths.ts';
-import { isDir, lstatNode, nodeType, resolvePath, type Errno } from './container-lookup.ts';
+import { isDir, lstatNode, resolvePath, type Errno } from './container-lookup.ts';
 import type { ContainerState } from './container-state.ts';
 import { moveWithFallback, removeTree } from './rename.ts';
 import { createObject, recordLookup, sysFtruncate, sysLink, sysOpen, sysRead, sysRmdir, sysSetattr, sysUnlink, sysWrite, type OpenFlags, type Outcome } from './syscalls.ts';
@@ -153,4 +153,3 @@ function makeDirectory(state: ContainerState, log: StepLog, path: string, parent
   return { ok: true, value: true };
 }
 
-export { nodeType };

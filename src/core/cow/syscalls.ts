@@ -4,7 +4,7 @@
 import { kernelAtLeast } from './options.ts';
 import { baseName, parentPath } from './paths.ts';
 import { isDir, listChildren, lookupDepth, lowerPathOf, lstatNode, nodeType, resolvePath, type Errno, type Node } from './container-lookup.ts';
-import { deleteSlot, layerName, newInode, setSlot, upperDescendants, type ContainerState, type FileType, type Inode, type LayerRef, type OpenFile } from './container-state.ts';
+import { deleteSlot, newInode, setSlot, upperDescendants, type ContainerState, type FileType, type Inode, type LayerRef, type OpenFile } from './container-state.ts';
 import { chargeRelease, chargeTruncate, chargeWrite } from './cow-accounting.ts';
 import { ensureParents, makeWritable } from './copy-up.ts';
 import { addNote, type StepLog } from './step-log.ts';
@@ -34,7 +34,6 @@ export function servedFrom(state: ContainerState, node: Node): LayerRef {
 
 export function recordLookup(state: ContainerState, log: StepLog, path: string, node: Node | undefined): void {
   log.lookupDepth = lookupDepth(state, path, node);
-  if (node) log.servedFrom = servedFrom(state, node);
   log.rules.add(node?.where === 'mount' ? 'volume' : 'lookup');
 }
 
@@ -231,4 +230,3 @@ export function sysLink(state: ContainerState, log: StepLog, target: string, pat
   return done(true);
 }
 
-export { layerName };
