@@ -130,6 +130,10 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
       line(error.status, error.message);
     };
     if (!cors.allowed) return fail(new ProxyError(403, 'DENIED', `strata proxy: ${cors.reason}; start strata serve with --allow-origin <origin> to allow a page from another origin`));
+    const rate = limiter.take(req.socket.remoteAddress ?? 'unknown');
+    if (!rate.ok) {
+      return fail(new ProxyError(429, 'TOOMANYREQUESTS', `strata proxy: too many requests from this client; retry in ${rate.retryAfterSeconds} s`, { 'retry-after': String(rate.retryAfterSeconds) }));
+    }
     if (method === 'OPTIONS') {
       const wanted = String(req.headers['access-control-request-method'] ?? '').toUpperCase();
       if (wanted !== 'GET' && wanted !== 'HEAD') return fail(new ProxyError(405, 'UNSUPPORTED', 'strata proxy: only GET and HEAD can be proxied', { allow: 'GET, HEAD' }));
@@ -140,10 +144,6 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
     // Read-only for now (S15). Allowing writes later means a per-host method set decided in planRequest, not here.
     if (method !== 'GET' && method !== 'HEAD') {
       return fail(new ProxyError(405, 'UNSUPPORTED', `strata proxy: ${method} is not proxied; this proxy is read-only (GET and HEAD)`, { allow: 'GET, HEAD' }));
-    }
-    const rate = limiter.take(req.socket.remoteAddress ?? 'unknown');
-    if (!rate.ok) {
-      return fail(new ProxyError(429, 'TOOMANYREQUESTS', `strata proxy: too many requests from this client; retry in ${rate.retryAfterSeconds} s`, { 'retry-after': String(rate.retryAfterSeconds) }));
     }
     const controller = new AbortController();
     active.add(controller);

@@ -8,7 +8,7 @@ import { parseChallenges } from './challenge.ts';
 import { checkRealm } from './realm.ts';
 import { parseTokenResponse } from './token-cache.ts';
 
-const image = buildImage({ layers: [[{ path: 'etc/hello', content: 'hi' }]] });
+const image = buildImage({ layers: [[{ name: 'etc/hello', body: 'hi' }]] });
 const fakes: FakeRegistry[] = [];
 after(() => Promise.all(fakes.map((f) => f.close())));
 
@@ -36,6 +36,7 @@ describe('bearer token flow', () => {
     assert.equal(tokens.length, 1, 'one exchange for repository:a/b:pull');
     assert.match(tokens[0]!.path, /scope=repository%3Aa%2Fb%3Apull/);
     assert.equal(tokens[0]!.headers.authorization, undefined);
+    assert.equal(tokens[0]!.headers['user-agent'], 'strata/0.1');
     const authed = fake.requestsTo('/v2/a/b/').filter((r) => r.headers.authorization?.startsWith('Bearer tok-'));
     assert.ok(authed.length >= 3);
     await client.getManifest('c/d', 'latest');
@@ -127,6 +128,16 @@ describe('credentials', () => {
     const e = await rejection(createTestClient(fake.host).getManifest('a/b', 'latest'));
     assert.equal(e.code, 'UNAUTHORIZED');
     assert.match(e.message, /--creds/);
+    const wrong = await rejection(createTestClient(fake.host, { credentials: { kind: 'basic', username: 'bob', password: 'nope' } }).getManifest('a/b', 'latest'));
+    assert.equal(wrong.code, 'UNAUTHORIZED');
+    assert.match(wrong.message, /rejected the credentials.*Check the username and password/);
+  });
+
+  test('wrong credentials refused by the token service say so and point at --creds', async () => {
+    const fake = await start({ auth: { kind: 'bearer', users: { alice: 's3cret' } } });
+    const e = await rejection(createTestClient(fake.host, { credentials: { kind: 'basic', username: 'alice', password: 'wrong' } }).getManifest('a/b', 'latest'));
+    assert.equal(e.code, 'UNAUTHORIZED');
+    assert.match(e.message, /refused a token for your credentials.*Check the username and password/);
   });
 
   test('an identity token uses the OAuth2 refresh_token POST grant', async () => {

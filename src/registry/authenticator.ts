@@ -113,7 +113,8 @@ export class Authenticator {
       const who = c === undefined ? 'an anonymous token' : 'a token for your credentials';
       const code = reply.status === 401 || reply.status === 403 ? 'UNAUTHORIZED' : 'TOKEN_INVALID';
       const why = `the token service ${mode.realm.host} refused ${who} (HTTP ${reply.status}${text !== '' ? `: ${summariseText(text)}` : ''})`;
-      throw new RegistryError(composeMessage('authentication', this.registry, why, code), { code, status: reply.status, registry: this.registry });
+      const hint = c !== undefined && code === 'UNAUTHORIZED' ? 'Check the username and password (or token) given with --creds.' : undefined;
+      throw new RegistryError(composeMessage('authentication', this.registry, why, code, undefined, hint), { code, status: reply.status, registry: this.registry });
     }
     let json: unknown;
     try {

@@ -40,6 +40,20 @@ describe('blob streaming', () => {
     assert.equal(got.byteLength, 0);
   });
 
+  test('P14 a sha512 layer is verified with sha512; malformed digests are refused before any request', async () => {
+    const { createHash } = await import('node:crypto');
+    const digest = `sha512:${createHash('sha512').update(small).digest('hex')}`;
+    fake.blobs.set(`r/blob@${digest}`, small);
+    const d512 = { ...smallLayer, digest } as Descriptor;
+    same(await drain(createTestClient(fake.host).verifiedChunks('r/blob', d512)), small);
+    const log: FetchLog = [];
+    for (const bad of [`sha256:${'A'.repeat(64)}`, `sha256:${'a'.repeat(63)}`]) {
+      const e = await rejection(drain(createTestClient(fake.host, { log }).openBlob('r/blob', { ...smallLayer, digest: bad } as Descriptor)));
+      assert.equal(e.code, 'DIGEST_INVALID');
+    }
+    assert.equal(log.length, 0);
+  });
+
   test('P16 a Content-Length different from the descriptor size fails before any byte is yielded', async () => {
     fake.script({ path, fault: { kind: 'wrong-length', contentLength: blob.byteLength - 10 } });
     let yielded = 0;
@@ -148,7 +162,7 @@ describe('blob streaming', () => {
 
   test('F12 a body that stalls triggers the idle timeout and the download resumes', async () => {
     fake.script({ path, ranged: false, fault: { kind: 'stall', afterBytes: MiB } });
-    const client = createTestClient(fake.host, { timeouts: { bodyIdleMs: 300 } });
+    const client = createTestClient(fake.host, { timeouts: { bodyIdleMs: 800 } });
     same(await drain(client.verifiedChunks('r/blob', layer)), blob);
     assert.equal(ranges(fake).at(-1), `bytes=${MiB}-`);
   });
@@ -187,6 +201,23 @@ describe('blob streaming', () => {
   test('F18 a Content-Encoding: gzip transport encoding is decoded exactly once and the entity verifies', async () => {
     fake.script({ path: `/v2/r/blob/blobs/${smallLayer.digest}`, fault: { kind: 'gzip-encoding' } });
     same(await drain(createTestClient(fake.host).verifiedChunks('r/blob', smallLayer)), small);
+  });
+
+  test('F22 (client side) all connections closed mid-download, as by a restarting proxy: the download resumes', async () => {
+    fake.script({ path, ranged: false, fault: { kind: 'stall', afterBytes: 2 * MiB } });
+    let got = 0;
+    let dropped = false;
+    const parts: Uint8Array[] = [];
+    for await (const c of createTestClient(fake.host).verifiedChunks('r/blob', layer)) {
+      parts.push(c);
+      got += c.byteLength;
+      if (!dropped && got >= MiB) {
+        dropped = true;
+        fake.dropConnections();
+      }
+    }
+    same(Buffer.concat(parts), blob);
+    assert.match(ranges(fake).at(-1) ?? '', /^bytes=\d+-$/);
   });
 
   test('F21 aborting mid-download rejects with the abort reason and closes the connection', async () => {

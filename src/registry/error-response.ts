@@ -14,6 +14,8 @@ export type ErrorContext = {
   readonly digest?: string | undefined;
   /** Code for a 404 without a JSON body (MANIFEST_UNKNOWN, BLOB_UNKNOWN, NAME_UNKNOWN). */
   readonly notFound?: RegistryErrorCode | undefined;
+  /** The request carried the user's credentials (or a token obtained with them). */
+  readonly credentialsSent?: boolean | undefined;
 };
 
 type ServerError = { readonly code: string; readonly message: string; readonly detail: unknown };
@@ -72,13 +74,15 @@ export function errorFromStatus(
   let why: string;
   if (code === 'PULL_LIMIT') why = `the registry's pull rate limit is reached (HTTP 429: ${serverText})`;
   else if (status === 429) why = `too many requests (HTTP 429${serverText !== '' ? `: ${serverText}` : ''})`;
+  else if (status === 401 && ctx.credentialsSent) why = `the registry rejected the credentials (HTTP 401${serverText !== '' ? ` ${serverText}` : ''})`;
   else if (status === 401) why = `authentication required (HTTP 401${serverText !== '' ? ` ${serverText}` : ''})`;
   else if (status === 403) why = `access denied (HTTP 403${serverText !== '' ? ` ${serverText}` : ''})`;
   else {
     const shown = serverText !== '' ? `: ${serverErrors ? serverText : `"${serverText}"`}` : '';
     why = `HTTP ${status}${shown}${!serverErrors && body.truncated ? ' (body truncated)' : ''}`;
   }
-  const message = composeMessage(ctx.what, describeTarget(ctx.registry, ctx.repository), why, code, retryAfterMs);
+  const hint = status === 401 && ctx.credentialsSent ? 'Check the username and password (or token) given with --creds, and that they grant access to this repository.' : undefined;
+  const message = composeMessage(ctx.what, describeTarget(ctx.registry, ctx.repository), why, code, retryAfterMs, hint);
   return new RegistryError(message, {
     code, status, registry: ctx.registry, repository: ctx.repository, digest: ctx.digest, retryAfterMs,
     detail: first?.detail,

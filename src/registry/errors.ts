@@ -96,8 +96,8 @@ export function hintFor(code: RegistryErrorCode, retryAfterMs?: number): string 
 }
 
 /** Builds the standard message: "<what> on <registry/repo>: <why>. <hint>" */
-export function composeMessage(what: string, target: string, why: string, code: RegistryErrorCode, retryAfterMs?: number): string {
-  const hint = hintFor(code, retryAfterMs);
+export function composeMessage(what: string, target: string, why: string, code: RegistryErrorCode, retryAfterMs?: number, hintOverride?: string): string {
+  const hint = hintOverride ?? hintFor(code, retryAfterMs);
   const base = `${what} on ${target}: ${why}`;
   return hint === '' ? base : `${base.replace(/[.\s]+$/, '')}. ${hint}`;
 }

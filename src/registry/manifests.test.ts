@@ -7,8 +7,8 @@ import { createTestClient, rejection, type FetchLog } from '../testing/registry-
 import { resolveImage } from './resolve-image.ts';
 
 const enc = new TextEncoder();
-const amd64 = buildImage({ layers: [[{ path: 'a.txt', content: 'amd64' }]] });
-const arm64 = buildImage({ layers: [[{ path: 'a.txt', content: 'arm64' }]], platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
+const amd64 = buildImage({ layers: [[{ name: 'a.txt', body: 'amd64' }]] });
+const arm64 = buildImage({ layers: [[{ name: 'a.txt', body: 'arm64' }]], platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
 let fake: FakeRegistry;
 
 before(async () => {

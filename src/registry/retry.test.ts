@@ -7,7 +7,7 @@ import { buildImage } from '../testing/image-fixture.ts';
 import { createFakeClock, createTestClient, rejection, type FetchLog } from '../testing/registry-test-kit.ts';
 import { parseRetryAfter } from './retry-policy.ts';
 
-const image = buildImage({ layers: [[{ path: 'x', content: 'x' }]] });
+const image = buildImage({ layers: [[{ name: 'x', body: 'x' }]] });
 const path = '/v2/r/app/manifests/latest';
 let fake: FakeRegistry;
 

@@ -146,7 +146,8 @@ export class RegistrySession {
       if ((spec.accept ?? is2xx)(response.status)) return response;
 
       const body = await collectPrefix(response.chunks(), MAX_ERROR_BODY_BYTES).catch(() => ({ bytes: new Uint8Array(0), truncated: true }));
-      const error = errorFromStatus(response.status, response.headers, body, { ...spec, registry: this.registry }, this.clock.now());
+      const credentialsSent = this.options.credentials !== undefined && headers.has('authorization');
+      const error = errorFromStatus(response.status, response.headers, body, { ...spec, registry: this.registry, credentialsSent }, this.clock.now());
       if (response.status === 401 && onRegistry && !result.crossOrigin && spec.scope !== undefined && !reauthed) {
         reauthed = true;
         if (await this.auth.handleChallenge(response.headers.get('www-authenticate'), spec.scope, spec.signal)) continue;

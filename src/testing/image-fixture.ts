@@ -1,13 +1,12 @@
-// Test images built in code (Node): a minimal ustar writer for regular files and directories, gzip layers, image
-// config, OCI/Docker manifests and indexes with their digests. For registry tests; not a general tar writer.
+// Test images built in code (Node): gzip layers from tar specs (tar-builder.ts), an image config, OCI/Docker
+// manifests and indexes, all with their digests. For registry tests.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Digest } from '../core/oci/digest.ts';
 import type { Descriptor } from '../core/oci/manifest.ts';
 import { MEDIA } from '../core/oci/media-types.ts';
 import type { Platform } from '../core/oci/platform.ts';
-
-export type TarFile = { readonly path: string; readonly content?: string | Uint8Array; readonly dir?: boolean; readonly mode?: number };
+import { buildTar, type TarSpec } from './tar-builder.ts';
 
 const enc = new TextEncoder();
 
@@ -19,39 +18,6 @@ export function descriptorOf(bytes: Uint8Array, mediaType: string, extra: Partia
   return { mediaType, digest: sha256Of(bytes), size: bytes.byteLength, ...extra };
 }
 
-function octal(n: number, width: number): string {
-  return n.toString(8).padStart(width - 1, '0') + '\0';
-}
-
-/** A ustar archive of regular files and directories (names ≤ 100 bytes), ending in two zero blocks. */
-export function writeSimpleTar(files: readonly TarFile[]): Uint8Array {
-  const blocks: Uint8Array[] = [];
-  for (const f of files) {
-    const body = f.dir ? new Uint8Array(0) : typeof f.content === 'string' ? enc.encode(f.content) : (f.content ?? new Uint8Array(0));
-    const header = new Uint8Array(512);
-    const put = (s: string, at: number): void => header.set(enc.encode(s), at);
-    const name = f.dir && !f.path.endsWith('/') ? `${f.path}/` : f.path;
-    if (enc.encode(name).byteLength > 100) throw new Error(`tar name too long for this writer: ${name}`);
-    put(name, 0);
-    put(octal(f.mode ?? (f.dir ? 0o755 : 0o644), 8), 100);
-    put(octal(0, 8), 108);
-    put(octal(0, 8), 116);
-    put(octal(body.byteLength, 12), 124);
-    put(octal(0, 12), 136);
-    put('        ', 148);
-    put(f.dir ? '5' : '0', 156);
-    put('ustar\u000000', 257);
-    let sum = 0;
-    for (const b of header) sum += b;
-    put(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-    blocks.push(header, body);
-    const pad = (512 - (body.byteLength % 512)) % 512;
-    if (pad > 0) blocks.push(new Uint8Array(pad));
-  }
-  blocks.push(new Uint8Array(1024));
-  return Buffer.concat(blocks);
-}
-
 export type BuiltBlob = { readonly bytes: Uint8Array; readonly descriptor: Descriptor };
 export type BuiltImage = {
   readonly layers: readonly (BuiltBlob & { readonly diffId: Digest })[];
@@ -59,12 +25,12 @@ export type BuiltImage = {
   readonly manifest: BuiltBlob;
 };
 
-/** An image with one gzip layer per file list, a matching config and a manifest (OCI by default). */
-export function buildImage(options: { layers: readonly (readonly TarFile[])[]; platform?: Platform; format?: 'oci' | 'docker' }): BuiltImage {
+/** An image with one gzip layer per list of tar entries, a matching config and a manifest (OCI by default). */
+export function buildImage(options: { layers: readonly TarSpec[][]; platform?: Platform; format?: 'oci' | 'docker' }): BuiltImage {
   const docker = options.format === 'docker';
   const platform = options.platform ?? { os: 'linux', architecture: 'amd64' };
   const layers = options.layers.map((files) => {
-    const tar = writeSimpleTar(files);
+    const tar = buildTar(files);
     const bytes = new Uint8Array(gzipSync(tar));
     return { bytes, descriptor: descriptorOf(bytes, docker ? MEDIA.dockerLayer : MEDIA.ociLayerGzip), diffId: sha256Of(tar) };
   });

@@ -107,7 +107,9 @@ export class PakoGunzip {
         throw toGzipError(new Error(strm.msg || `zlib status ${status}`), `in member ${this.members + 1} near offset ${at}`);
       }
       if (strm.avail_out === 0) {
-        yield strm.output;
+        const full = strm.output;
+        strm.next_out = 0;
+        yield full;
         continue;
       }
       if (strm.avail_in === 0) return buf.length;
@@ -117,8 +119,8 @@ export class PakoGunzip {
   /** Hands out the partly filled output buffer; the next inflate call gets a fresh one. */
   private *flush(): Generator<Uint8Array, void, undefined> {
     const strm = this.strm;
-    if (strm.next_out > 0 && strm.avail_out > 0) {
-      const out = strm.output.subarray(0, strm.next_out);
+    if (strm.next_out > 0) {
+      const out = strm.next_out === strm.output.length ? strm.output : strm.output.subarray(0, strm.next_out);
       strm.avail_out = 0;
       strm.next_out = 0;
       yield out;

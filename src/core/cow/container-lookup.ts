@@ -129,9 +129,9 @@ export function lookupDepth(state: ContainerState, path: string, node: Node | un
   if (sem.kind !== 'union') return 1;
   if (node?.where === 'mount') return 0;
   if (node?.where === 'upper') return 1;
-  if (sem.lookup === 'single-lower') return 2;
-  if (node?.where === 'lower' && node.layer.kind === 'init') return 2;
   const lowerPath = node?.where === 'lower' ? node.lowerPath : lowerPathOf(state, path);
   if (lowerPath === undefined || state.upper.get(path)?.kind === 'whiteout') return 1;
+  if (sem.lookup === 'single-lower') return 2;
+  if (node?.where === 'lower' && node.layer.kind === 'init') return 2;
   return 2 + state.view.lookup(lowerPath).depth;
 }

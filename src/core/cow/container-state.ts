@@ -28,8 +28,8 @@ export type Inode = {
   lowerKey: string | undefined;
   /** Leading bytes still shared with the image (snapshot blocks, reflinked extents). */
   sharedBytes: number;
-  /** Allocation units that the container layer owns privately. */
-  privateUnits: Set<number>;
+  /** Allocation units the container layer owns privately: unit index → bytes it occupies. */
+  privateUnits: Map<number, number>;
   /** overlay metacopy: metadata copied up, data still in the lower file. */
   metacopy: boolean;
 };
@@ -57,6 +57,8 @@ export type ContainerState = {
   /** Inodes made for image objects (shared by their hardlink names where the driver keeps links). */
   readonly lowerInodes: Map<string, Inode>;
   readonly fds: Map<number, OpenFile>;
+  /** Visible (non-pseudo-link) names per inode id in the upper layer. */
+  readonly links: Map<number, number>;
   clock: number;
   nextInode: number;
 };
@@ -70,7 +72,7 @@ export function createContainerState(view: LowerView, driver: DriverModel, optio
   const state: ContainerState = {
     view, driver, options, ids: deriveContainerIds(top, driver.name), init: new Map(), upper: new Map(), upperChildren: new Map(),
     mounts: [...options.volumes.map((path) => ({ path, kind: 'volume' as const })), ...BIND_FILES.map((path) => ({ path, kind: 'bind-file' as const }))],
-    mounted: new Map(), lowerInodes: new Map(), fds: new Map(), clock: CONTAINER_EPOCH, nextInode: 1_000_000,
+    mounted: new Map(), lowerInodes: new Map(), fds: new Map(), links: new Map(), clock: CONTAINER_EPOCH, nextInode: 1_000_000,
   };
   const t = CONTAINER_EPOCH - 1;
   const dir = (path: string): LayerEntry => ({ path, type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, mtime: t });
@@ -98,7 +100,7 @@ function existsBelow(state: ContainerState, path: string): boolean {
 export function newInode(state: ContainerState, type: FileType, origin: LayerRef, mode: number): Inode {
   return {
     id: state.nextInode++, type, size: 0, mode, uid: 0, gid: 0, mtime: state.clock, linkTarget: undefined, content: type === 'file' ? new Uint8Array(0) : undefined,
-    version: 0, origin, lowerKey: undefined, sharedBytes: 0, privateUnits: new Set(), metacopy: false,
+    version: 0, origin, lowerKey: undefined, sharedBytes: 0, privateUnits: new Map(), metacopy: false,
   };
 }
 
@@ -108,11 +110,23 @@ export function inodeFromEntry(state: ContainerState, entry: LayerEntry, origin:
   return {
     id: state.nextInode++, type, size: entry.size, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime,
     linkTarget: entry.type === 'symlink' ? entry.linkTarget : undefined, content: entry.size === 0 && type === 'file' ? new Uint8Array(0) : undefined,
-    version: 0, origin, lowerKey, sharedBytes: type === 'file' ? entry.size : 0, privateUnits: new Set(), metacopy: false,
+    version: 0, origin, lowerKey, sharedBytes: type === 'file' ? entry.size : 0, privateUnits: new Map(), metacopy: false,
   };
 }
 
+function countLink(state: ContainerState, slot: Slot | undefined, delta: number): void {
+  if (slot?.kind !== 'object' || slot.pseudoLink) return;
+  state.links.set(slot.inode.id, (state.links.get(slot.inode.id) ?? 0) + delta);
+}
+
+/** How many visible names the container layer gives this inode. */
+export function linkCount(state: ContainerState, inode: Inode): number {
+  return state.links.get(inode.id) ?? 0;
+}
+
 export function setSlot(state: ContainerState, path: string, slot: Slot): void {
+  countLink(state, state.upper.get(path), -1);
+  countLink(state, slot, 1);
   state.upper.set(path, slot);
   const dir = parentPath(path);
   const names = state.upperChildren.get(dir) ?? new Set<string>();
@@ -121,6 +135,7 @@ export function setSlot(state: ContainerState, path: string, slot: Slot): void {
 }
 
 export function deleteSlot(state: ContainerState, path: string): void {
+  countLink(state, state.upper.get(path), -1);
   state.upper.delete(path);
   state.upperChildren.get(parentPath(path))?.delete(baseName(path));
 }

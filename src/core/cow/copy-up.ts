@@ -91,7 +91,7 @@ function materializeInPlace(state: ContainerState, log: StepLog, node: Extract<N
   if (state.driver.semantics.kind === 'copy' && !clonesData(state) && inode.type === 'file') {
     // vfs made a private copy of everything when the container was created; those blocks are its own.
     inode.sharedBytes = 0;
-    for (let i = 0; i < Math.ceil(inode.size / allocationUnit(state)); i++) inode.privateUnits.add(i);
+    for (let i = 0; i < Math.ceil(inode.size / allocationUnit(state)); i++) inode.privateUnits.set(i, allocationUnit(state));
     inode.origin = { kind: 'container' };
   }
   const names = [node.path, ...(node.layer.kind === 'image' ? state.view.hardlinkPeers(node.lowerPath) : [])];

@@ -35,7 +35,7 @@ export function chargeDataCopyUp(state: ContainerState, log: StepLog, inode: Ino
   inode.sharedBytes = 0;
   const u = allocationUnit(state);
   for (let i = 0; i < Math.ceil(bytes / u); i++) {
-    if (!inode.privateUnits.has(i)) { inode.privateUnits.add(i); log.allocatedBytes += u; }
+    if (!inode.privateUnits.has(i)) { inode.privateUnits.set(i, u); log.allocatedBytes += u; }
   }
 }
 
@@ -54,7 +54,7 @@ export function chargeWrite(state: ContainerState, log: StepLog, inode: Inode, o
     const shared = unitStart < inode.sharedBytes;
     const covered = offset <= unitStart && end >= Math.min(unitStart + span, newSize);
     if (shared && !covered) log.copiedBytes += Math.min(span, inode.sharedBytes - unitStart);
-    inode.privateUnits.add(i);
+    inode.privateUnits.set(i, span);
     log.allocatedBytes += span;
   }
   inode.size = newSize;
@@ -66,8 +66,8 @@ export function chargeWrite(state: ContainerState, log: StepLog, inode: Inode, o
 export function chargeTruncate(state: ContainerState, log: StepLog, inode: Inode, newSize: number): void {
   const u = allocationUnit(state);
   const keep = Math.ceil(newSize / u);
-  for (const i of [...inode.privateUnits]) {
-    if (i >= keep) { inode.privateUnits.delete(i); log.freedBytes += u; }
+  for (const [i, bytes] of [...inode.privateUnits]) {
+    if (i >= keep) { inode.privateUnits.delete(i); log.freedBytes += bytes; }
   }
   inode.sharedBytes = Math.min(inode.sharedBytes, newSize);
   if (newSize > inode.size && inode.content) inode.content = concat(inode.content, new Uint8Array(newSize - inode.size));
@@ -79,7 +79,8 @@ export function chargeTruncate(state: ContainerState, log: StepLog, inode: Inode
 /** The last name of a container-layer inode is gone: its private units are freed — except on loop-lvm, where
  *  "blocks may not be freed" (device-mapper docs). */
 export function chargeRelease(state: ContainerState, log: StepLog, inode: Inode): void {
-  const bytes = inode.privateUnits.size * allocationUnit(state);
+  let bytes = 0;
+  for (const b of inode.privateUnits.values()) bytes += b;
   if (bytes === 0) return;
   if (state.driver.name === 'devicemapper' && state.options.lvm === 'loop') {
     addNote(log, `${bytes} bytes of thin-pool chunks stay allocated: loop-lvm does not pass discards through`);

@@ -67,6 +67,10 @@ export function sysRename(state: ContainerState, log: StepLog, src: string, dst:
   }
   if (srcHasLower) setSlot(state, s.path, { kind: 'whiteout' });
   if (srcHasLower) log.transientWhiteouts++;
+  for (const p of [parentPath(s.path), parentPath(d.path)]) {
+    const dir = state.upper.get(p);
+    if (dir?.kind === 'object') dir.inode.mtime = state.clock;
+  }
   return done(true);
 }
 

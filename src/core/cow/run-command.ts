@@ -3,10 +3,10 @@
 import type { Command, OpenMode } from './command-parser.ts';
 import { applyModeChange } from './command-operands.ts';
 import { baseName, joinPath, normalizePath, parentPath } from './paths.ts';
-import { isDir, lstatNode, resolvePath, type Errno } from './container-lookup.ts';
+import { isDir, lookupDepth, lstatNode, resolvePath, type Errno } from './container-lookup.ts';
 import type { ContainerState } from './container-state.ts';
 import { moveWithFallback, removeTree } from './rename.ts';
-import { createObject, recordLookup, sysFtruncate, sysLink, sysOpen, sysRead, sysRmdir, sysSetattr, sysUnlink, sysWrite, type OpenFlags, type Outcome } from './syscalls.ts';
+import { createObject, sysFtruncate, sysLink, sysOpen, sysRead, sysRmdir, sysSetattr, sysUnlink, sysWrite, type OpenFlags, type Outcome } from './syscalls.ts';
 import { addNote, type StepLog } from './step-log.ts';
 
 const encoder = new TextEncoder();
@@ -24,6 +24,10 @@ export function runCommand(state: ContainerState, log: StepLog, command: Command
   const each = (paths: readonly string[], fn: (p: string) => Outcome<unknown>): void => {
     for (const p of paths) {
       const a = abs(p);
+      if (a !== undefined && log.lookupDepth === undefined) {
+        const r = resolvePath(state, a, false);
+        log.lookupDepth = lookupDepth(state, r.path, r.node);
+      }
       note(a === undefined ? { ok: false, errno: 'ENOENT' } : fn(a));
     }
   };
@@ -72,7 +76,8 @@ export function runCommand(state: ContainerState, log: StepLog, command: Command
       return each([command.path], (p) => {
         const f = sysOpen(state, log, p, FLAGS[command.mode]);
         if (f.ok && command.fd !== undefined) state.fds.set(command.fd, f.value);
-        if (f.ok && command.mode !== 'read') addNote(log, 'opened for write without writing');
+        if (f.ok && command.mode !== 'read') addNote(log, command.mode === 'write-trunc' ? 'opened with O_TRUNC, nothing written' : 'opened for write without writing');
+        if (f.ok && command.mode !== 'read' && command.mode !== 'write-trunc' && log.copiedUp.length > 0) log.rules.add('copy-up-no-write');
         return f;
       });
     case 'close':
@@ -126,9 +131,7 @@ export function runCommand(state: ContainerState, log: StepLog, command: Command
       const at = isDir(existing.node) ? joinPath(existing.path, baseName(command.target)) : link;
       if (command.symbolic) {
         if (lstatNode(state, at) || resolvePath(state, at, false).node) return note({ ok: false, errno: 'EEXIST' });
-        const r = createObject(state, log, at, 'symlink', 0o777, command.target);
-        if (r.ok) recordLookup(state, log, at, lstatNode(state, at));
-        return note(r);
+        return note(createObject(state, log, at, 'symlink', 0o777, command.target));
       }
       const target = abs(command.target);
       return note(target === undefined ? { ok: false, errno: 'ENOENT' } : sysLink(state, log, target, at));
@@ -148,8 +151,6 @@ function makeDirectory(state: ContainerState, log: StepLog, path: string, parent
     }
   }
   const made = createObject(state, log, r.path, 'dir', 0o755);
-  if (!made.ok) return made;
-  recordLookup(state, log, r.path, lstatNode(state, r.path));
-  return { ok: true, value: true };
+  return made.ok ? { ok: true, value: true } : made;
 }
 

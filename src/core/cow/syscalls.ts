@@ -4,7 +4,7 @@
 import { kernelAtLeast } from './options.ts';
 import { baseName, parentPath } from './paths.ts';
 import { isDir, listChildren, lookupDepth, lowerPathOf, lstatNode, nodeType, resolvePath, type Errno, type Node } from './container-lookup.ts';
-import { deleteSlot, newInode, setSlot, upperDescendants, type ContainerState, type FileType, type Inode, type LayerRef, type OpenFile } from './container-state.ts';
+import { deleteSlot, linkCount, newInode, setSlot, upperDescendants, type ContainerState, type FileType, type Inode, type LayerRef, type OpenFile } from './container-state.ts';
 import { chargeRelease, chargeTruncate, chargeWrite } from './cow-accounting.ts';
 import { ensureParents, makeWritable } from './copy-up.ts';
 import { addNote, type StepLog } from './step-log.ts';
@@ -42,13 +42,12 @@ export type OpenFlags = { readonly write: boolean; readonly trunc: boolean; read
 export function sysOpen(state: ContainerState, log: StepLog, path: string, flags: OpenFlags): Outcome<OpenFile> {
   const r = resolvePath(state, path, true);
   if (r.errno) return fail(r.errno);
-  let node = r.node;
+  const node = r.node;
   recordLookup(state, log, r.path, node);
   if (!node) {
     if (!flags.create) return fail('ENOENT');
     const made = createObject(state, log, r.path, 'file', 0o644);
     if (!made.ok) return made;
-    node = lstatNode(state, r.path)!;
     return done({ path: r.path, inode: made.value, lowerKey: undefined, write: true, append: flags.append, offset: 0 });
   }
   if (isDir(node) && (flags.write || flags.trunc)) return fail('EISDIR');
@@ -115,7 +114,7 @@ export function sysWrite(state: ContainerState, log: StepLog, file: OpenFile, le
 
 export function sysFtruncate(state: ContainerState, log: StepLog, file: OpenFile, size: number): Outcome<true> {
   if (!file.write || !file.inode) return fail('EBADF');
-  if (file.inode.origin.kind !== 'mount') log.rules.add('in-place');
+  if (file.inode.origin.kind !== 'mount' && !isUnion(state)) log.rules.add('in-place');
   chargeTruncate(state, log, file.inode, size);
   file.inode.mtime = state.clock;
   return done(true);
@@ -175,10 +174,7 @@ export function removeName(state: ContainerState, log: StepLog, node: Node): voi
     return;
   }
   const below = hasLowerAt(state, path);
-  for (const p of upperDescendants(state, path)) {
-    if (state.upper.get(p)?.kind === 'whiteout') log.transientWhiteouts++;
-    deleteSlot(state, p);
-  }
+  for (const p of upperDescendants(state, path)) deleteSlot(state, p);
   if (below) {
     ensureParents(state, log, path);
     setSlot(state, path, { kind: 'whiteout' });
@@ -187,7 +183,7 @@ export function removeName(state: ContainerState, log: StepLog, node: Node): voi
   log.rules.add(nodeType(node) === 'dir' ? 'delete-dir' : 'delete-file');
   const dir = state.upper.get(parentPath(path));
   if (dir?.kind === 'object') dir.inode.mtime = state.clock;
-  if (inode && ![...state.upper.values()].some((s) => s.kind === 'object' && s.inode === inode && !s.pseudoLink)) chargeRelease(state, log, inode);
+  if (inode && linkCount(state, inode) === 0) chargeRelease(state, log, inode);
 }
 
 export function sysUnlink(state: ContainerState, log: StepLog, path: string): Outcome<true> {

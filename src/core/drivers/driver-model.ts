@@ -33,7 +33,7 @@ export type DriverLimits = {
   /** moby layer store: chains deeper than 125 are refused (layer_store.go). */
   readonly layerStore: number;
   /** The driver's own limit on lowers/branches, where it has one. */
-  readonly driverDepth?: { readonly max: number; readonly what: string } & Basis;
+  readonly driverDepth?: { readonly max: number; readonly what: string; readonly containerAdds: number } & Basis;
 };
 
 export type DriverHistory = { readonly added: string; readonly deprecated?: string; readonly removed?: string };

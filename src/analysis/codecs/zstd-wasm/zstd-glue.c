@@ -1,9 +1,12 @@
 /* Decompress-only libzstd streaming glue for WebAssembly (worker side, built by build-zstd-wasm.sh).
  * One decoder per module instance: JS copies compressed bytes into zs_in, calls zs_step, copies zs_out.
- * Window limit: ZSTD_d_windowLogMax, so an oversized frame fails before any window allocation. */
+ * Window limit: ZSTD_d_windowLogMax, so an oversized frame fails before any window allocation.
+ * Also exports the XXH64 that libzstd bundles (seed 0), used as the per-file content hash. */
 #define ZSTD_STATIC_LINKING_ONLY
+#define XXH_STATIC_LINKING_ONLY
 #include "zstd.h"
 #include "zstd_errors.h"
+#include "xxhash.h"
 
 #define IN_CAP (256u * 1024u)
 #define OUT_CAP (256u * 1024u)
@@ -43,4 +46,21 @@ __attribute__((export_name("zs_step"))) int zs_step(unsigned int in_size, unsign
 
 __attribute__((export_name("zs_error_name"))) const char *zs_error_name(int code) {
   return ZSTD_getErrorString((ZSTD_ErrorCode)code);
+}
+
+#define HASH_CAP (64u * 1024u)
+static unsigned char zs_hash_in[HASH_CAP];
+static XXH64_state_t hash_state;
+/* hash_out[0] = high 32 bits, hash_out[1] = low 32 bits of the last digest */
+static unsigned int hash_out[2];
+
+__attribute__((export_name("zs_hash_ptr"))) unsigned char *zs_hash_ptr(void) { return zs_hash_in; }
+__attribute__((export_name("zs_hash_out_ptr"))) unsigned int *zs_hash_out_ptr(void) { return hash_out; }
+__attribute__((export_name("zs_hash_cap"))) unsigned int zs_hash_cap(void) { return HASH_CAP; }
+__attribute__((export_name("zs_hash_reset"))) void zs_hash_reset(void) { XXH64_reset(&hash_state, 0); }
+__attribute__((export_name("zs_hash_update"))) void zs_hash_update(unsigned int len) { XXH64_update(&hash_state, zs_hash_in, len); }
+__attribute__((export_name("zs_hash_digest"))) void zs_hash_digest(void) {
+  XXH64_hash_t h = XXH64_digest(&hash_state);
+  hash_out[0] = (unsigned int)(h >> 32);
+  hash_out[1] = (unsigned int)h;
 }
