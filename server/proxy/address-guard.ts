@@ -33,7 +33,7 @@ export function checkAddress(address: string, host: ParsedHost, policy: AddressP
   if (ip === undefined) throw denied(`${shown} is not an address the proxy can check`);
   const cls = classifyAddress(ip);
   if (cls.kind === 'forbidden') throw denied(`${shown} is a ${cls.range} address; the proxy never connects there`);
-  if (false) {
+  if (cls.kind === 'private' && !policy.privateOk) {
     throw denied(`${shown} is a ${cls.range} address, which this proxy does not reach; ${privateHint(policy.authority)}`);
   }
   return { address: formatIp(ip), family: ip.family };

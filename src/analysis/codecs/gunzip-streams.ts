@@ -20,7 +20,7 @@ export async function* gunzipWithStreams(input: AsyncIterable<Uint8Array>, optio
   let memberIndex = 0;
   let memberStart = 0;
   let offset = 0; // bytes fed so far = stream offset of the next byte to feed
-  const recent = new Uint8Array(4); // the last 4 bytes fed: a candidate's ISIZE
+  const recent = new Uint8Array(8); // the last 8 bytes fed: a candidate's CRC32 and ISIZE
   let held: Uint8Array | undefined; // unfed bytes at the end of the input so far that may start a header
   let heldZeros = 0; // unfed zero bytes at the end of the input so far (they come before `held`)
 
@@ -46,15 +46,18 @@ export async function* gunzipWithStreams(input: AsyncIterable<Uint8Array>, optio
 
   function remember(piece: Uint8Array): void {
     const n = piece.length;
-    if (n >= 4) {
-      recent.set(piece.subarray(n - 4));
+    if (n >= 8) {
+      recent.set(piece.subarray(n - 8));
     } else {
       recent.copyWithin(0, n);
-      recent.set(piece, 4 - n);
+      recent.set(piece, 8 - n);
     }
   }
 
-  /** Whether the current member can end at `offset`: its full output matches the ISIZE just before. */
+  /**
+   * Whether the current member can end at `offset`: its full output matches the ISIZE just before. Only an
+   * ISIZE of 0 can also match one byte later (zeros shift in), so an empty member must show CRC32("") = 0 too.
+   */
   async function endsHere(): Promise<boolean> {
     if (offset - memberStart < MIN_MEMBER_BYTES) return false;
     const m = member!;
@@ -63,8 +66,9 @@ export async function* gunzipWithStreams(input: AsyncIterable<Uint8Array>, optio
     } catch {
       return false; // the stream failed; feeding or closing reports it
     }
-    const isize = (recent[0]! | (recent[1]! << 8) | (recent[2]! << 16) | (recent[3]! << 24)) >>> 0;
-    return m.outBytes >>> 0 === isize;
+    const isize = (recent[4]! | (recent[5]! << 8) | (recent[6]! << 16) | (recent[7]! << 24)) >>> 0;
+    if (m.outBytes >>> 0 !== isize) return false;
+    return isize !== 0 || (recent[0]! | recent[1]! | recent[2]! | recent[3]!) === 0;
   }
 
   async function* closeMember(): AsyncGenerator<Uint8Array, void, undefined> {

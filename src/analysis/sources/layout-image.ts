@@ -124,8 +124,11 @@ async function resolveOciLayout(files: LayoutFiles, codecs: Codecs, options: Res
   for (let depth = 0; doc.kind === 'index'; depth++) {
     if (depth > 4) throw new LayerError('MANIFEST_INVALID', `${files.description}: indexes nested more than 4 deep`);
     const images = doc.manifests.filter((d) => !d.platform || d.platform.os !== 'unknown');
-    const picked = images.length === 1 && !options.platform ? { descriptor: images[0]!, reason: 'the only image in the layout' } : unwrap(choosePlatform(doc.manifests, options.platform), files.description);
-    choice = picked.reason;
+    // A lone entry without a platform (a tag naming a nested index) is followed whatever platform is wanted.
+    const only = images.length === 1 ? images[0]! : undefined;
+    const picked = only && (!options.platform || !only.platform || isIndexType(only.mediaType))
+      ? { descriptor: only, reason: 'the only image in the layout' } : unwrap(choosePlatform(doc.manifests, options.platform), files.description);
+    if (!isIndexType(picked.descriptor.mediaType) || choice === undefined) choice = picked.reason;
     const d = picked.descriptor;
     const bytes = await files.read(blobPath(d.digest), LIMITS_JSON.manifestBytes);
     await checkDigest(codecs, bytes, d.digest, `manifest ${d.digest}`);

@@ -132,7 +132,20 @@ function computeDiffId(entries: readonly ChangesetEntry[]): Result<string> {
 function buildView(layers: readonly Layer[], ids: readonly LayerIdentity[], inodes: ReadonlyMap<string, number>): LowerView {
   const root: LayerEntry = { path: '/', type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, mtime: DEFAULT_MTIME };
 
+  // The view is immutable, so lookups and listings are memoised.
+  const lookups = new Map<string, LowerLookup>();
+  const listings = new Map<string, readonly MergedChild[] | undefined>();
+
   function lookup(path: string): LowerLookup {
+    let hit = lookups.get(path);
+    if (hit === undefined) {
+      hit = lookupUncached(path);
+      lookups.set(path, hit);
+    }
+    return hit;
+  }
+
+  function lookupUncached(path: string): LowerLookup {
     if (path === '/') return { kind: 'found', entry: root, layerIndex: 0, depth: 0 };
     const ancestors = ancestorsOf(path);
     let depth = 0;
@@ -153,6 +166,11 @@ function buildView(layers: readonly Layer[], ids: readonly LayerIdentity[], inod
   }
 
   function listDir(path: string): readonly MergedChild[] | undefined {
+    if (!listings.has(path)) listings.set(path, listDirUncached(path));
+    return listings.get(path);
+  }
+
+  function listDirUncached(path: string): readonly MergedChild[] | undefined {
     const self = lookup(path);
     if (self.kind !== 'found' || self.entry.type !== 'dir') return undefined;
     const out: MergedChild[] = [];

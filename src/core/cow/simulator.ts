@@ -13,7 +13,8 @@ import type { LowerView } from './lower-view.ts';
 import { DEFAULT_OPTIONS, type SimulatorOptions } from './options.ts';
 import { runCommand } from './run-command.ts';
 import { createStepLog, type StepLog } from './step-log.ts';
-import { imageCopyBytes } from './container-size.ts';
+import { containerLayerBytes, imageCopyBytes } from './container-size.ts';
+import { diffContainer } from './diff.ts';
 
 export type RuleBasis = { readonly rule: RuleId; readonly confidence: Confidence; readonly sources: readonly SourceId[]; readonly note: string };
 
@@ -40,6 +41,9 @@ export type StepResult = {
   readonly copiedUp: readonly string[];
   readonly parentDirsCopiedUp: readonly string[];
   readonly staleRead: boolean | null;
+  /** The container layer after this step: as `docker ps -s` reports it, and physically in driver units. */
+  readonly containerLayerBytes: number;
+  readonly containerAllocatedBytes: number;
   readonly notes: readonly string[];
   /** The weakest confidence among the rules this step applied. */
   readonly confidence: Confidence;
@@ -89,9 +93,9 @@ export function simulateContainer(input: SimulationInput): Result<SimulationRun>
     const log = createStepLog();
     const before = snapshotMarkers(state);
     if (!failedChain) runCommand(state, log, step.command);
-    const result = toStepResult(state, step.text, log, before, failedChain);
+    allocated += log.allocatedBytes - log.freedBytes;
+    const result = toStepResult(state, step.text, log, before, failedChain, allocated);
     steps.push(result);
-    allocated += result.allocatedBytes - result.freedBytes;
     failedChain = step.then === '&&' ? failedChain || !result.ok : false;
   }
   return ok({ driver, options, view: input.view, steps, state, containerAllocatedBytes: allocated });
@@ -108,7 +112,7 @@ function snapshotMarkers(state: ContainerState): Markers {
   return m;
 }
 
-function toStepResult(state: ContainerState, command: string, log: StepLog, before: Markers, skipped: boolean): StepResult {
+function toStepResult(state: ContainerState, command: string, log: StepLog, before: Markers, skipped: boolean, allocated: number): StepResult {
   const after = snapshotMarkers(state);
   const created = [...after.whiteouts].filter((p) => !before.whiteouts.has(p)).sort();
   const opaque = [...after.opaque].filter((p) => !before.opaque.has(p)).sort();
@@ -129,7 +133,8 @@ function toStepResult(state: ContainerState, command: string, log: StepLog, befo
     opaqueDirs: form === 'deletion' ? [] : form === 'aufs-wh-file' ? opaque.map((p) => `${p}/.wh..wh..opq`) : opaque,
     deleted: form === 'deletion' ? created : [],
     brokenHardlinks: log.brokenHardlinks, copiedUp: log.copiedUp, parentDirsCopiedUp: log.parentDirsCopiedUp,
-    staleRead: log.staleRead ?? null, notes: log.notes, confidence,
+    staleRead: log.staleRead ?? null, containerLayerBytes: containerLayerBytes(state, diffContainer(state)), containerAllocatedBytes: allocated,
+    notes: log.notes, confidence,
     sources: [...new Set(rules.flatMap((r) => r.sources))].sort(), rules,
   };
 }

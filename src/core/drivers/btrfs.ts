@@ -32,7 +32,7 @@ function buildBtrfsLayout({ view, container }: LayoutInput): DriverLayout {
   const subvolumes: LayoutNode[] = ids.map((id, i) => dir(id, [], { contents: { kind: 'rootfs', layerIndex: i }, note: i === 0 ? 'subvolume create' : `snapshot of ${ids[i - 1]!}` }));
   const listing: LayoutNode[] = ids.map((id, i) => ({ name: `ID ${256 + i} path btrfs/subvolumes/${id}`, type: 'file', note: i === 0 ? 'parent uuid -' : `parent uuid = ID ${255 + i}` }));
   if (container) {
-    subvolumes.push(dir(container.initId, [], { contents: { kind: 'rootfs', layerIndex: ids.length - 1 }, note: 'snapshot of the top image layer plus the init files' }));
+    subvolumes.push(dir(container.initId, [], { contents: { kind: 'rootfs', layerIndex: ids.length - 1, extraEntries: container.initEntries }, note: 'snapshot of the top image layer plus the init files' }));
     subvolumes.push(dir(container.mountId, renderChangedObjects(container), { note: 'snapshot of the init subvolume: the full rootfs; shown as the changed objects only' }));
     listing.push({ name: `ID ${256 + ids.length} path btrfs/subvolumes/${container.initId}`, type: 'file' }, { name: `ID ${257 + ids.length} path btrfs/subvolumes/${container.mountId}`, type: 'file' });
   }

@@ -7,7 +7,7 @@ import { DRIVER_NAMES, type Basis, type DriverModel } from './driver-model.ts';
 import { renderLayout } from './layout-tree.ts';
 import { checkImageDepth } from './limits.ts';
 import { computeDiskUsage } from './disk-usage.ts';
-import { digestHex } from '../oci/digest.ts';
+import { digestHex, type DiffId } from '../oci/digest.ts';
 import { createTeachingImage, teachingChangesets } from '../cow/teaching-image.ts';
 import { createLowerViewFromChangesets, type ChangesetEntry } from '../cow/changeset-lower-view.ts';
 import { parseSimulatorOptions, type SimulatorOptions } from '../cow/options.ts';
@@ -143,7 +143,7 @@ for (const name of DRIVER_NAMES) {
         size: e.body ? (e.body.kind === 'bytes' ? e.body.bytes.length : e.body.size) : 0,
         ...(e.linkTarget === undefined ? {} : { linkTarget: e.linkTarget }),
       }));
-      const applied = createLowerViewFromChangesets([...teachingChangesets(), layer]);
+      const applied = createLowerViewFromChangesets([...teachingChangesets(), { entries: layer, diffId: `sha256:${'0'.repeat(64)}` as DiffId }]);
       assert.ok(applied.ok, applied.ok ? '' : applied.error.message);
       for (const change of buildSimulationReport(run).diff) {
         const mine = lstatNode(run.state, change.path, true);

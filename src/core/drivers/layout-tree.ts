@@ -1,6 +1,6 @@
 // The on-disk layout a driver model shows: a tree of named nodes (real names and file formats) whose layer
 // directories are filled on demand from the LowerView, plus a plain-text renderer used by tests. Pure.
-import type { LowerView } from '../cow/lower-view.ts';
+import type { LayerEntry, LowerView } from '../cow/lower-view.ts';
 import { comparePaths } from '../cow/paths.ts';
 import type { DriverName, WhiteoutForm } from './driver-model.ts';
 
@@ -24,7 +24,9 @@ export type LayoutNode = {
 };
 
 /** `changes`: only that layer's records, whiteouts in the driver's form; `rootfs`: the full tree as of that layer. */
-export type LayoutContents = { readonly kind: 'changes'; readonly layerIndex: number; readonly form: WhiteoutForm } | { readonly kind: 'rootfs'; readonly layerIndex: number };
+export type LayoutContents =
+  | { readonly kind: 'changes'; readonly layerIndex: number; readonly form: WhiteoutForm }
+  | { readonly kind: 'rootfs'; readonly layerIndex: number; readonly extraEntries?: readonly LayerEntry[]; readonly hardlinkedFromParent?: boolean };
 
 export type LayoutSection = { readonly title: string; readonly root: LayoutNode; readonly note?: string };
 
@@ -84,8 +86,15 @@ export function expandContents(view: LowerView, contents: LayoutContents): Layou
       if (r.kind === 'entry') continue;
       for (const p of [...merged.keys()]) if (r.kind === 'whiteout' ? p === r.path || p.startsWith(`${r.path}/`) : p.startsWith(`${r.path}/`)) merged.delete(p);
     }
-    for (const r of view.layerRecords(i)) if (r.kind === 'entry') merged.set(r.entry.path, entryNode(r.entry));
+    for (const r of view.layerRecords(i)) {
+      if (r.kind !== 'entry') continue;
+      const node = entryNode(r.entry);
+      // Legacy overlay: files a layer did not change are hardlinks of the parent layer's root/ copy.
+      const inherited = contents.hardlinkedFromParent && i < contents.layerIndex && node.type !== 'dir';
+      merged.set(r.entry.path, inherited ? { ...node, linkedWith: `../<parent>/root${r.entry.path}` } : node);
+    }
   }
+  for (const e of contents.extraEntries ?? []) merged.set(e.path, entryNode(e));
   return nodesFromPaths([...merged].map(([path, node]) => ({ path, node })));
 }
 
@@ -117,7 +126,7 @@ export function renderLayout(layout: DriverLayout, view: LowerView, options: { r
 function describe(n: LayoutNode): string {
   let s = n.type === 'dir' ? `${n.name}/` : n.name;
   if (n.type === 'symlink') s += ` -> ${n.target ?? ''}`;
-  if (n.type === 'char' || n.type === 'block') s += ` (${n.type} ${n.device ?? '0/0'})`;
+  if (n.type === 'char' || n.type === 'block') s += n.device ? ` (${n.type} ${n.device})` : ` (${n.type} device)`;
   if (n.text !== undefined) s += ` = ${JSON.stringify(n.text)}`;
   else if (n.type === 'file' && n.size !== undefined) s += ` (${n.size} B)`;
   if (n.linkedWith !== undefined) s += ` [hardlink ${n.linkedWith}]`;

@@ -30,7 +30,7 @@ export const overlayDriver: DriverModel = {
 function buildOverlayLayout({ view, container }: LayoutInput): DriverLayout {
   const ids = cacheIdsOf(view, 'overlay');
   const layers: LayoutNode[] = ids.map((id, i) =>
-    dir(id, [dir('root', [], { contents: { kind: 'rootfs', layerIndex: i } })], {
+    dir(id, [dir('root', [], { contents: { kind: 'rootfs', layerIndex: i, hardlinkedFromParent: true } })], {
       note: i === 0 ? 'base layer: the tar applied into root/' : 'parent root/ hardlink-copied (files shared, directories re-created), then the tar applied with real deletes',
     }),
   );

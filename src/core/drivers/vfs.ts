@@ -29,7 +29,7 @@ function buildVfsLayout({ view, container }: LayoutInput): DriverLayout {
   const ids = cacheIdsOf(view, 'vfs');
   const dirs: LayoutNode[] = ids.map((id, i) => dir(id, [], { contents: { kind: 'rootfs', layerIndex: i }, note: i === 0 ? 'the tar applied into an empty dir' : 'deep copy of the parent, then the tar applied' }));
   if (container) {
-    dirs.push(dir(container.initId, [], { contents: { kind: 'rootfs', layerIndex: ids.length - 1 }, note: 'deep copy of the top image layer plus the init files' }));
+    dirs.push(dir(container.initId, [], { contents: { kind: 'rootfs', layerIndex: ids.length - 1, extraEntries: container.initEntries }, note: 'deep copy of the top image layer plus the init files' }));
     dirs.push(dir(container.mountId, renderChangedObjects(container), { note: 'deep copy of the init layer: the full rootfs, shown as the changed objects only' }));
   }
   return {

@@ -28,7 +28,8 @@ export const zfsDriver: DriverModel = {
   buildLayout: buildZfsLayout,
 };
 
-const snapName = (id: string): string => String(BigInt(`0x${sha256Hex(`snap ${id}`).slice(0, 15)}`));
+/** Docker names the snapshot after time.Now().Nanosecond(); this one is derived from the id (illustrative). */
+const snapName = (id: string): string => String(parseInt(sha256Hex(`snap ${id}`).slice(0, 8), 16) % 1_000_000_000);
 
 function buildZfsLayout({ view, container }: LayoutInput): DriverLayout {
   const ids = cacheIdsOf(view, 'zfs');
