@@ -7,7 +7,7 @@ export type StreamPair = { readonly writable: WritableStream<BufferSource>; read
 const EMPTY = Symbol('empty');
 const WRITTEN = Symbol('written');
 /** Largest piece to write at once: bounds what a native stream holds for one write (deflate expands ≤ 1032:1). */
-export const MAX_PIECE = 32 * 1024;
+export const MAX_PIECE = 64 * 1024;
 
 export class DsMember {
   /** Output bytes so far (compared with ISIZE modulo 2^32). */

@@ -5,7 +5,7 @@ import { comparePaths } from './paths.ts';
 import type { ContainerDelta, DeltaEntry } from './container-delta.ts';
 import type { ContainerState } from './container-state.ts';
 import { clonesData } from './cow-accounting.ts';
-import type { DiffChange } from './diff.ts';
+import { naiveChanges, type DiffChange } from './diff.ts';
 import { lstatNode } from './container-lookup.ts';
 
 const roundUp = (n: number, u: number): number => Math.ceil(n / u) * u;
@@ -25,8 +25,8 @@ export function imageCopyBytes(state: ContainerState): number {
   return total;
 }
 
-/** `docker ps -s` SIZE of the container layer, per the driver's DiffSize. */
-export function containerLayerBytes(state: ContainerState, changes: readonly DiffChange[]): number {
+/** `docker ps -s` SIZE of the container layer, per the driver's DiffSize (naive changes are computed when needed). */
+export function containerLayerBytes(state: ContainerState, known?: readonly DiffChange[]): number {
   const seen = new Set<number>();
   let total = 0;
   if (state.driver.sizeMethod(state.options) === 'diff-dir') {
@@ -37,7 +37,7 @@ export function containerLayerBytes(state: ContainerState, changes: readonly Dif
     }
     return total;
   }
-  for (const c of changes) {
+  for (const c of known ?? naiveChanges(state)) {
     if (c.kind === 'D') continue;
     const node = lstatNode(state, c.path, true);
     if (!node || node.where === 'mount') continue;

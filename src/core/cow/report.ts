@@ -46,7 +46,7 @@ export function buildSimulationReport(run: SimulationRun): SimulationReport {
   }
   const unit = driver.cowUnit(options);
   return {
-    driver: driver.name, options: opts, steps: run.steps, containerLayerBytes: containerLayerBytes(state, diff),
+    driver: driver.name, options: opts, steps: run.steps, containerLayerBytes: state.driver.changesMethod === 'naive' ? containerLayerBytes(state, diff) : containerLayerBytes(state),
     containerAllocatedBytes: run.containerAllocatedBytes, diff, cowUnit: unit.label, pageCacheShared: driver.pageCache.shared, notes,
   };
 }

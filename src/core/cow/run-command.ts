@@ -104,6 +104,7 @@ export function runCommand(state: ContainerState, log: StepLog, command: Command
         const r = resolvePath(state, p, false);
         if (r.errno) return command.force && r.errno === 'ENOENT' ? { ok: true, value: true } : { ok: false, errno: r.errno };
         if (!r.node) return command.force ? { ok: true, value: true } : { ok: false, errno: 'ENOENT' };
+        if (r.path === '/') return { ok: false, errno: 'EPERM' };
         if (isDir(r.node)) return command.recursive ? removeTree(state, log, r.path) : { ok: false, errno: 'EISDIR' };
         return sysUnlink(state, log, r.path);
       });

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTeachingImage, MIB } from './teaching-image.ts';
 import { simulateToReport, type SimulationReport } from './report.ts';
+import { simulateContainer } from './simulator.ts';
+import { commitContainer } from './commit.ts';
 
 const image = createTeachingImage();
 assert.ok(image.ok);
@@ -91,6 +93,15 @@ test('S-4 open(O_RDWR) without a write: overlay copies up anyway yet docker diff
     aufs: { copiedBytes: BIG, diff: ['C /srv/big.bin'], confidence: 'not-verified' },
     'devicemapper loop-lvm': none, 'devicemapper direct-lvm': none, btrfs: none, zfs: none, vfs: none,
   });
+  const committed = (driver: 'overlay2' | 'btrfs') => {
+    const r = simulateContainer({ view, driver, commands: [': <> /srv/big.bin'] });
+    assert.ok(r.ok);
+    const c = commitContainer(r.value);
+    assert.ok(c.ok);
+    return c.value.entries.map((e) => e.path);
+  };
+  assert.deepEqual(committed('overlay2'), ['srv', 'srv/big.bin'], 'the native diff tars all of diff/, copied-up file included');
+  assert.deepEqual(committed('btrfs'), []);
 });
 
 test('S-5 open with O_TRUNC (: > file): overlay copies up an empty file, no data', () => {

@@ -14,7 +14,6 @@ import { DEFAULT_OPTIONS, type SimulatorOptions } from './options.ts';
 import { runCommand } from './run-command.ts';
 import { createStepLog, type StepLog } from './step-log.ts';
 import { containerLayerBytes, imageCopyBytes } from './container-size.ts';
-import { diffContainer } from './diff.ts';
 
 export type RuleBasis = { readonly rule: RuleId; readonly confidence: Confidence; readonly sources: readonly SourceId[]; readonly note: string };
 
@@ -133,7 +132,7 @@ function toStepResult(state: ContainerState, command: string, log: StepLog, befo
     opaqueDirs: form === 'deletion' ? [] : form === 'aufs-wh-file' ? opaque.map((p) => `${p}/.wh..wh..opq`) : opaque,
     deleted: form === 'deletion' ? created : [],
     brokenHardlinks: log.brokenHardlinks, copiedUp: log.copiedUp, parentDirsCopiedUp: log.parentDirsCopiedUp,
-    staleRead: log.staleRead ?? null, containerLayerBytes: containerLayerBytes(state, diffContainer(state)), containerAllocatedBytes: allocated,
+    staleRead: log.staleRead ?? null, containerLayerBytes: containerLayerBytes(state), containerAllocatedBytes: allocated,
     notes: log.notes, confidence,
     sources: [...new Set(rules.flatMap((r) => r.sources))].sort(), rules,
   };

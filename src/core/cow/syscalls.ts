@@ -81,7 +81,8 @@ export function sysRead(state: ContainerState, log: StepLog, file: OpenFile): vo
     return;
   }
   log.staleRead = false;
-  log.servedFrom = copied ? { kind: 'container' } : node ? servedFrom(state, node) : { kind: 'container' };
+  // An open fd keeps its inode even if the name was since removed or replaced.
+  log.servedFrom = copied ? { kind: 'container' } : file.lowerKey !== undefined && node?.where !== 'lower' ? lowerOrigin(state, file.lowerKey) : node ? servedFrom(state, node) : { kind: 'container' };
 }
 
 function lowerOrigin(state: ContainerState, lowerKey: string): LayerRef {

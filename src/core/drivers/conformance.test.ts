@@ -28,7 +28,7 @@ function options(items: string[] = []): SimulatorOptions {
   return o.value;
 }
 
-function simulate(driver: DriverModel, commands: string[], items: string[] = []): SimulationRun {
+function simulateWith(driver: DriverModel, commands: string[], items: string[] = []): SimulationRun {
   const r = simulateContainer({ view, driver, options: options(items), commands });
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   return r.value;
@@ -48,9 +48,16 @@ const BATTERY = [
   'exec 4<> /etc/passwd', 'echo y >&4', 'cat <&3', 'exec 3>&-', 'mkdir -p /var/log/app', 'echo x > /tmp/x', 'rm /tmp/x', 'rmdir /var/log/app',
 ];
 
-for (const name of DRIVER_NAMES) {
+/** Every driver with Docker's defaults, plus the option variants that change a model's behaviour. */
+const VARIANTS: [typeof DRIVER_NAMES[number], string[]][] = [
+  ...DRIVER_NAMES.map((n): [typeof n, string[]] => [n, []]),
+  ['devicemapper', ['lvm=direct']], ['overlay2', ['redirect_dir=on']], ['overlay2', ['metacopy=on']], ['vfs', ['reflink=yes']],
+];
+
+for (const [name, variant] of VARIANTS) {
   const driver = DRIVER_MODELS[name];
-  describe(`driver model ${name}`, () => {
+  const simulate = (d: DriverModel, commands: string[], items: string[] = []): SimulationRun => simulateWith(d, commands, [...variant, ...items]);
+  describe(`driver model ${name}${variant.length > 0 ? ` (${variant.join(',')})` : ''}`, () => {
     test('names itself, its history and its limits, and cites drivers.md sources for every fact', () => {
       assert.equal(driver.name, name);
       assert.ok(driver.title.length > 0 && driver.history.added.length > 0);
@@ -62,7 +69,7 @@ for (const name of DRIVER_NAMES) {
     });
 
     test('backs every rule the simulator applies to it with its own basis', () => {
-      for (const items of [[], ['reflink=yes'], ['kernel=4.18']]) {
+      for (const items of [[], ['reflink=yes'], variant.includes('metacopy=on') ? [] : ['kernel=4.18']]) {
         const report = buildSimulationReport(simulate(driver, BATTERY, items));
         for (const step of report.steps) {
           for (const r of step.rules) assert.ok(driver.rules[r.rule], `${step.command}: rule ${r.rule} has no basis`);
@@ -158,7 +165,7 @@ for (const name of DRIVER_NAMES) {
     });
 
     test('estimates disk use and refuses images deeper than the layer store allows', () => {
-      const usage = computeDiskUsage(view, driver, options());
+      const usage = computeDiskUsage(view, driver, options(variant));
       assert.equal(usage.layerBytes.length, view.layers.length);
       assert.ok(usage.imageBytes >= view.layers.reduce((a, l) => a + l.size, 0) || name === 'devicemapper');
       checkBasis('disk usage', usage.basis);
