@@ -28,15 +28,15 @@ const targets: Record<string, () => void> = {
     try {
       if (fuzzTar(b, [1, 511]) !== fuzzTar(b)) throw new Error('chunking changed the result');
     } catch (e) {
-      throw new Error(`${(e as Error).message}; saved ${save('tar', { hex: Buffer.from(b).toString('hex') })}`);
+      throw new Error(`${(e as Error).message}; saved ${save('tar', { hex: Buffer.from(b).toString('hex') })}`, { cause: e });
     }
   }), { numRuns: runs, seed }),
   manifest: () => fc.assert(fc.property(fc.jsonValue({ maxDepth: 8 }), (v) => {
     const b = new TextEncoder().encode(JSON.stringify(v));
-    try { fuzzManifest(b); } catch (e) { throw new Error(`${(e as Error).message}; saved ${save('manifest', { hex: Buffer.from(b).toString('hex') })}`); }
+    try { fuzzManifest(b); } catch (e) { throw new Error(`${(e as Error).message}; saved ${save('manifest', { hex: Buffer.from(b).toString('hex') })}`, { cause: e }); }
   }), { numRuns: runs, seed }),
   reference: () => fc.assert(fc.property(fc.string({ maxLength: 120 }), (t) => {
-    try { fuzzReference(t); } catch (e) { throw new Error(`${(e as Error).message}; saved ${save('reference', { text: t })}`); }
+    try { fuzzReference(t); } catch (e) { throw new Error(`${(e as Error).message}; saved ${save('reference', { text: t })}`, { cause: e }); }
   }), { numRuns: runs, seed }),
 };
 

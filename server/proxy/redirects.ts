@@ -50,7 +50,7 @@ export async function fetchFollowingRedirects(
   for (let followed = 0; ; followed++) {
     const target = await resolveAllowedAddress(hop.host, { privateOk: hop.privateOk, authority: hop.authority }, ctx.resolver);
     const hopHeaders = auth === undefined ? headers : { ...headers, authorization: auth };
-    const response = await sendHop(ctx.transport, { url: hop.url, ...(await ctx.resolver(hop.host.text).then((a) => a[0]!, () => target)), method, headers: hopHeaders }, ctx.headersMs, signal);
+    const response = await sendHop(ctx.transport, { url: hop.url, address: target.address, family: target.family, method, headers: hopHeaders }, ctx.headersMs, signal);
     const location = response.headers.location;
     const status = response.statusCode ?? 0;
     if (!REDIRECT_STATUSES.has(status) || location === undefined) return { response, hop, sentAuthorization: auth !== undefined };
