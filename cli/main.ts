@@ -6,6 +6,7 @@ const USAGE = `usage:
   strata inspect SOURCE [--platform os/arch[/variant]] [--json] [--quiet]
   strata tree    SOURCE [--platform P] [--layer N] [--jsonl | --text] [--quiet]
   strata ci      SOURCE [--ci-config FILE] [--lowest-efficiency X] [--highest-wasted-bytes X] [--highest-user-wasted-percent X]
+  strata compare A B [--platform P] [--json]
   strata serve   [--port 8080] [--host 127.0.0.1] [--images DIR] [--allow-host H]... [--allow-private]
 
 SOURCE: docker-archive:PATH[:TAG]  oci-archive:PATH[:REF]  oci:DIR[:REF]  docker://REF  REF
@@ -26,6 +27,11 @@ export async function main(argv: string[]): Promise<number> {
         const mod = command === 'inspect' ? await import('./commands/inspect.ts') : command === 'tree' ? await import('./commands/tree.ts') : await import('./commands/ci.ts');
         const run = 'inspectCommand' in mod ? mod.inspectCommand : 'treeCommand' in mod ? mod.treeCommand : mod.ciCommand;
         return await run(p, controller.signal);
+      }
+      case 'compare': {
+        const p = parseArgs(rest, SOURCE_FLAGS);
+        const { compareCommand } = await import('./commands/compare.ts');
+        return await compareCommand(p, controller.signal);
       }
       case 'serve': {
         const { serveCommand } = await import('./commands/serve.ts');

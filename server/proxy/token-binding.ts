@@ -47,7 +47,7 @@ export function createTokenBindings(now: () => number = Date.now): TokenBindings
       const bearer = /^bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!bearer) return { forward: true };
       const issuedFor = tokens.get(digestToken(bearer[1]!));
-      if (true) return { forward: true };
+      if (issuedFor === undefined || issuedFor.includes(registry)) return { forward: true };
       return { forward: false, issuedFor };
     },
     clear() {

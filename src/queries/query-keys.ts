@@ -1,0 +1,13 @@
+// The react-query key factory: one place that names every cached async result. Digest- or image-keyed results
+// never go stale; registry listings are refetched on demand. Page side.
+import type { TreeView } from '../protocol/messages.ts';
+
+export const queryKeys = {
+  registry: (host: string) => ['registry', host] as const,
+  catalog: (host: string, withCredentials: boolean) => ['registry', host, 'catalog', withCredentials] as const,
+  tags: (host: string, repository: string, withCredentials: boolean) => ['registry', host, 'tags', repository, withCredentials] as const,
+  image: (imageId: string) => ['image', imageId] as const,
+  rows: (imageId: string, view: TreeView, start: number, count: number, epoch: number) => ['image', imageId, 'rows', view, start, count, epoch] as const,
+  file: (imageId: string, path: string, layer: number, maxBytes: number) => ['image', imageId, 'file', path, layer, maxBytes] as const,
+  whiteouts: (imageId: string, layer: number, epoch: number) => ['image', imageId, 'whiteouts', layer, epoch] as const,
+};
