@@ -28,7 +28,7 @@ test('the file diff names added, removed and modified paths, the responsible lay
     'modified /app/main 2→3 A1 B1',
     'added /app/new null→1 Anull B1',
   ]);
-  assert.equal(c.sizeDelta, -101);
+  assert.equal(c.sizeDelta, -103);
   assert.deepEqual(compareImages(a, a).files, []);
   assert.equal(compareImages(a, a).firstDifference, null);
 });
