@@ -6,6 +6,7 @@ const USAGE = `usage:
   strata inspect SOURCE [--platform os/arch[/variant]] [--json] [--quiet]
   strata tree    SOURCE [--platform P] [--layer N] [--jsonl | --text] [--quiet]
   strata ci      SOURCE [--ci-config FILE] [--lowest-efficiency X] [--highest-wasted-bytes X] [--highest-user-wasted-percent X]
+  strata simulate SOURCE --driver D [--option k=v]... [--json] -- 'CMD' 'CMD' ...
   strata compare A B [--platform P] [--json]
   strata serve   [--port 8080] [--host 127.0.0.1] [--images DIR] [--allow-host H]... [--allow-private]
 
@@ -27,6 +28,11 @@ export async function main(argv: string[]): Promise<number> {
         const mod = command === 'inspect' ? await import('./commands/inspect.ts') : command === 'tree' ? await import('./commands/tree.ts') : await import('./commands/ci.ts');
         const run = 'inspectCommand' in mod ? mod.inspectCommand : 'treeCommand' in mod ? mod.treeCommand : mod.ciCommand;
         return await run(p, controller.signal);
+      }
+      case 'simulate': {
+        const p = parseArgs(rest, SOURCE_FLAGS);
+        const { simulateCommand } = await import('./commands/simulate.ts');
+        return await simulateCommand(p, controller.signal);
       }
       case 'compare': {
         const p = parseArgs(rest, SOURCE_FLAGS);

@@ -6,7 +6,7 @@ import { bool, flag, UsageError, type Parsed } from './args.ts';
 import { openSource } from './open-source.ts';
 import { createProgress } from './progress.ts';
 
-export const SOURCE_FLAGS = { boolean: ['quiet', 'json', 'jsonl', 'text', 'tls-verify', 'help'], value: ['platform', 'creds', 'concurrency', 'layer', 'ci-config', 'lowest-efficiency', 'highest-wasted-bytes', 'highest-user-wasted-percent'] };
+export const SOURCE_FLAGS = { boolean: ['quiet', 'json', 'jsonl', 'text', 'tls-verify', 'help'], value: ['platform', 'creds', 'concurrency', 'layer', 'driver', 'option', 'ci-config', 'lowest-efficiency', 'highest-wasted-bytes', 'highest-user-wasted-percent'] };
 
 export async function runAnalysis(p: Parsed, signal: AbortSignal): Promise<ImageAnalysis> {
   const source = p.positional[0];

@@ -39,7 +39,7 @@ export function createRateLimiter(limit: RateLimit, now: () => number = Date.now
         windows.set(key, w);
       }
       w.count++;
-      return { ok: true };
+      if (w.count <= limit.requests) return { ok: true };
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + limit.perMs - t) / 1000)) };
     },
     close() {

@@ -21,7 +21,7 @@ export function describeFailure(e: unknown, registry: string | null = null): Fai
     code: typeof code === 'string' ? code : 'UNKNOWN',
     message: typeof message === 'string' && message !== '' ? message : String(e),
     retryAfterMs: typeof retry === 'number' ? retry : retryFromMessage(typeof message === 'string' ? message : ''),
-    registry: typeof host === 'string' ? host : registry,
+    registry: registry ?? (typeof host === 'string' ? host : null),
   };
 }
 

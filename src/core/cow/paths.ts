@@ -45,11 +45,6 @@ export function isWithin(path: string, dir: string): boolean {
   return dir === '/' || path === dir || path.startsWith(`${dir}/`);
 }
 
-/** Path depth: '/' = 0, '/a' = 1, '/a/b' = 2. */
-export function pathDepth(path: string): number {
-  return path === '/' ? 0 : path.split('/').length - 1;
-}
-
 /** Sorts paths the way a tar walk emits them: parents before children, siblings by byte order. */
 export function comparePaths(a: string, b: string): number {
   const as = a.split('/');

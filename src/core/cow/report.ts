@@ -2,10 +2,11 @@
 // container layer's size and `docker diff`. Plain, structured-clone-safe data. Pure.
 import { ok, type Result } from '../result.ts';
 import type { DriverName } from '../drivers/driver-model.ts';
-import { containerLayerBytes } from './container-size.ts';
+import type { DriverLayout } from '../drivers/layout-tree.ts';
+import { containerDelta, containerLayerBytes } from './container-size.ts';
 import { diffContainer, type DiffChange } from './diff.ts';
 import type { LowerView } from './lower-view.ts';
-import { formatKernel, parseSimulatorOptions } from './options.ts';
+import { formatKernel, kernelAtLeast, parseSimulatorOptions } from './options.ts';
 import { simulateContainer, type SimulationRun, type StepResult } from './simulator.ts';
 
 export type SimulationReport = {
@@ -38,12 +39,16 @@ export function buildSimulationReport(run: SimulationRun): SimulationReport {
     notes.push('kernel overlay defaults assumed: index=off (Docker passes it), metacopy and redirect_dir off unless set; this depends on the distro kernel config');
   }
   if (options.index && driver.semantics.kind === 'union') notes.push('index=on is hypothetical: Docker always mounts with index=off');
+  const overlayfs = driver.semantics.kind === 'union' && driver.semantics.implementation === 'overlayfs';
   for (const key of options.explicit) {
     const overlayKey = key === 'redirect_dir' || key === 'metacopy' || key === 'index';
-    if ((overlayKey && !(driver.semantics.kind === 'union' && driver.semantics.implementation === 'overlayfs')) || (key === 'lvm' && driver.name !== 'devicemapper')) {
+    const reflinkIgnored = key === 'reflink' && driver.semantics.kind === 'snapshot';
+    if ((overlayKey && !overlayfs) || (key === 'lvm' && driver.name !== 'devicemapper') || reflinkIgnored) {
       notes.push(`option ${key} has no effect on ${driver.name}`);
     }
   }
+  const needs = driver.name === 'overlay2' ? [4, 0] : driver.name === 'overlay' ? [3, 18] : undefined;
+  if (needs && !kernelAtLeast(options.kernel, needs[0]!, needs[1]!)) notes.push(`${driver.name} needs kernel ${needs.join('.')} or later; kernel=${formatKernel(options.kernel)} could not run it (simulated anyway)`);
   const unit = driver.cowUnit(options);
   return {
     driver: driver.name, options: opts, steps: run.steps, containerLayerBytes: state.driver.changesMethod === 'naive' ? containerLayerBytes(state, diff) : containerLayerBytes(state),
@@ -57,4 +62,9 @@ export function simulateToReport(view: LowerView, driver: string, optionItems: r
   if (!options.ok) return options;
   const run = simulateContainer({ view, driver: driver as DriverName, options: options.value, commands });
   return run.ok ? ok(buildSimulationReport(run.value)) : run;
+}
+
+/** The driver's /var/lib/docker layout with this run's container layer in it. */
+export function buildContainerLayout(run: SimulationRun): DriverLayout {
+  return run.driver.buildLayout({ view: run.view, options: run.options, container: containerDelta(run.state) });
 }

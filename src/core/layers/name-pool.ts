@@ -72,6 +72,20 @@ export class NamePool {
   get byteLength(): number {
     return this.bytes.byteLength + this.offsets.byteLength;
   }
+
+  /** The UTF-8 bytes and count+1 offsets of every name (views, not copies), for serialisation. */
+  exportParts(): { readonly bytes: Uint8Array; readonly offsets: Uint32Array; readonly count: number } {
+    return { bytes: this.bytes.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), count: this.count };
+  }
+
+  /** Replaces the contents with serialised parts (as exportParts gives them); the pool is frozen afterwards. */
+  restoreParts(bytes: Uint8Array, offsets: Uint32Array, count: number): void {
+    this.interned = undefined;
+    this.bytes = bytes;
+    this.offsets = offsets;
+    this.count = count;
+    this.used = bytes.length;
+  }
 }
 
 function isAscii(s: string): boolean {

@@ -109,3 +109,14 @@ test('writes header checksums that tar verifies, and rejects invalid entries', (
   assert.equal(createTarStream([{ ...base, path: 'l', type: 'symlink' }]).ok, false);
   assert.equal(createTarStream([{ ...base, path: 'n', type: 'file', uid: -1 }]).ok, false);
 });
+
+test('records sizes over 8 GiB and negative mtimes in PAX, and counts the archive size without building it', () => {
+  const size = 9 * 1024 ** 3;
+  const stream = createTarStream([{ ...base, path: 'huge', type: 'file', mode: 0o644, mtime: -5, body: { kind: 'fill', byte: 0, size } }]);
+  assert.ok(stream.ok);
+  assert.equal(stream.value.size, 512 + 512 + 512 + size + 1024);
+  const header = stream.value.chunks()[Symbol.iterator]().next().value as Uint8Array;
+  const text = new TextDecoder().decode(header.subarray(512, 1024));
+  assert.match(text, /\d+ size=9663676416\n/);
+  assert.match(text, /\d+ mtime=-5\n/);
+});

@@ -1,0 +1,144 @@
+// A LayerIndex as one ArrayBuffer and back (the worker's layer cache stores it): a small JSON header, then the
+// typed-array columns, the name pool and the link strings, each 8-byte aligned so reading is zero-copy. Pure;
+// the reader validates every length and id, since stored bytes may be truncated or stale.
+import { err, ok, type Result } from '../result.ts';
+import { LayerIndex, type LayerWarning } from './layer-index.ts';
+
+const MAGIC = 0x31584c53; // "SLX1"
+const VERSION = 1;
+const MAX_KIND = 8;
+
+type Header = {
+  readonly v: number;
+  readonly count: number;
+  readonly nameCount: number;
+  readonly nameBytes: number;
+  readonly linkCount: number;
+  readonly linkBytes: number;
+  readonly tarBytes: number;
+  readonly fileBytes: number;
+  readonly warningsDropped: number;
+  readonly bigSizes: readonly (readonly [number, number])[];
+  readonly devices: readonly (readonly [number, number, number])[];
+  readonly warnings: readonly LayerWarning[];
+  readonly rejected: readonly LayerWarning[];
+};
+
+type Column = Int32Array | Uint32Array | Uint16Array | Uint8Array;
+type ColumnKind = 'i32' | 'u32' | 'u16' | 'u8';
+const WIDTH: Record<ColumnKind, number> = { i32: 4, u32: 4, u16: 2, u8: 1 };
+
+/** The sections in file order, with their element type and length from the header. */
+function layout(h: Header): [ColumnKind, number][] {
+  const n = h.count;
+  return [
+    ['i32', n], ['i32', n], ['u8', n], ['u8', n], ['u16', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['i32', n],
+    ['u32', h.nameCount + 1], ['u8', h.nameBytes], ['u32', h.linkCount + 1], ['u8', h.linkBytes],
+  ];
+}
+
+const align8 = (n: number): number => (n + 7) & ~7;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8');
+
+/** Serialises a frozen (finished) LayerIndex. */
+export function serializeLayerIndex(ix: LayerIndex): ArrayBuffer {
+  const names = ix.names.exportParts();
+  const linkParts = ix.links.map((l) => encoder.encode(l));
+  const linkOffsets = new Uint32Array(linkParts.length + 1);
+  linkParts.forEach((p, i) => { linkOffsets[i + 1] = linkOffsets[i]! + p.length; });
+  const linkBytes = new Uint8Array(linkOffsets[linkParts.length]!);
+  linkParts.forEach((p, i) => linkBytes.set(p, linkOffsets[i]!));
+  const n = ix.count;
+  const header: Header = {
+    v: VERSION, count: n, nameCount: names.count, nameBytes: names.bytes.length, linkCount: linkParts.length, linkBytes: linkBytes.length,
+    tarBytes: ix.tarBytes, fileBytes: ix.fileBytes, warningsDropped: ix.warningsDropped,
+    bigSizes: [...ix.bigSizes], devices: [...ix.devices].map(([id, [a, b]]) => [id, a, b] as const),
+    warnings: ix.warnings, rejected: ix.rejected,
+  };
+  const json = encoder.encode(JSON.stringify(header));
+  const columns: Column[] = [
+    ix.parent, ix.name, ix.kind, ix.flags, ix.mode, ix.uid, ix.gid, ix.size32, ix.hashHi, ix.hashLo, ix.link,
+  ].map((c) => c.subarray(0, n));
+  columns.push(names.offsets, names.bytes, linkOffsets, linkBytes);
+  let size = align8(8 + json.length);
+  for (const c of columns) size += align8(c.byteLength);
+  const buffer = new ArrayBuffer(size);
+  const bytes = new Uint8Array(buffer);
+  const words = new DataView(buffer);
+  words.setUint32(0, MAGIC, true);
+  words.setUint32(4, json.length, true);
+  bytes.set(json, 8);
+  let at = align8(8 + json.length);
+  for (const c of columns) {
+    bytes.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
+    at += align8(c.byteLength);
+  }
+  return buffer;
+}
+
+/** Rebuilds a LayerIndex over `buffer` (views, no copies); a damaged buffer is an error, never a wrong index. */
+export function deserializeLayerIndex(buffer: ArrayBuffer): Result<LayerIndex> {
+  const bad = (why: string) => err('CACHE_CORRUPT', `stored layer index is unreadable: ${why}`);
+  if (buffer.byteLength < 8) return bad('too short');
+  const words = new DataView(buffer);
+  if (words.getUint32(0, true) !== MAGIC) return bad('wrong magic');
+  const jsonLength = words.getUint32(4, true);
+  if (8 + jsonLength > buffer.byteLength) return bad('header runs past the end');
+  let header: Header;
+  try {
+    header = JSON.parse(decoder.decode(new Uint8Array(buffer, 8, jsonLength))) as Header;
+  } catch {
+    return bad('header is not JSON');
+  }
+  if (header.v !== VERSION) return bad(`version ${String(header.v)}`);
+  const counts = [header.count, header.nameCount, header.nameBytes, header.linkCount, header.linkBytes];
+  if (!counts.every((c) => Number.isSafeInteger(c) && c >= 0) || header.count < 1) return bad('bad counts');
+  let at = align8(8 + jsonLength);
+  const cols: Column[] = [];
+  for (const [kind, length] of layout(header)) {
+    const bytes = length * WIDTH[kind];
+    if (at + bytes > buffer.byteLength) return bad('columns run past the end');
+    cols.push(kind === 'i32' ? new Int32Array(buffer, at, length) : kind === 'u32' ? new Uint32Array(buffer, at, length)
+      : kind === 'u16' ? new Uint16Array(buffer, at, length) : new Uint8Array(buffer, at, length));
+    at += align8(bytes);
+  }
+  const [parent, name, kind, flags, mode, uid, gid, size32, hashHi, hashLo, link, nameOffsets, nameBytes, linkOffsets, linkBytes] = cols as [
+    Int32Array, Int32Array, Uint8Array, Uint8Array, Uint16Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Int32Array,
+    Uint32Array, Uint8Array, Uint32Array, Uint8Array,
+  ];
+  const problem = checkColumns(header, parent, name, kind, link, nameOffsets, linkOffsets);
+  if (problem) return bad(problem);
+  const ix = new LayerIndex();
+  Object.assign(ix, { count: header.count, parent, name, kind, flags, mode, uid, gid, size32, hashHi, hashLo, link });
+  ix.names.restoreParts(nameBytes, nameOffsets, header.nameCount);
+  for (let i = 0; i < header.linkCount; i++) ix.links.push(decoder.decode(linkBytes.subarray(linkOffsets[i]!, linkOffsets[i + 1]!)));
+  for (const [id, size] of header.bigSizes) ix.bigSizes.set(id, size);
+  for (const [id, major, minor] of header.devices) ix.devices.set(id, [major, minor]);
+  ix.warnings.push(...header.warnings);
+  ix.rejected.push(...header.rejected);
+  ix.warningsDropped = header.warningsDropped;
+  ix.tarBytes = header.tarBytes;
+  ix.fileBytes = header.fileBytes;
+  return ok(ix);
+}
+
+/** The invariants the tree code relies on: parents come first, ids point inside their tables. */
+function checkColumns(h: Header, parent: Int32Array, name: Int32Array, kind: Uint8Array, link: Int32Array, nameOffsets: Uint32Array, linkOffsets: Uint32Array): string | undefined {
+  if (parent[0] !== -1) return 'root has a parent';
+  for (let i = 1; i < h.count; i++) {
+    const p = parent[i]!;
+    if (p < 0 || p >= i) return `entry ${i} has parent ${p}`;
+    if (name[i]! < 0 || name[i]! >= h.nameCount) return `entry ${i} has name ${name[i]}`;
+    if (kind[i]! > MAX_KIND) return `entry ${i} has kind ${kind[i]}`;
+    if (link[i]! < -1 || link[i]! >= h.linkCount) return `entry ${i} has link ${link[i]}`;
+  }
+  const monotonic = (offsets: Uint32Array, end: number) => {
+    if (offsets[0] !== 0 || offsets[offsets.length - 1] !== end) return false;
+    for (let i = 1; i < offsets.length; i++) if (offsets[i]! < offsets[i - 1]!) return false;
+    return true;
+  };
+  if (!monotonic(nameOffsets, h.nameBytes)) return 'name offsets are out of order';
+  if (!monotonic(linkOffsets, h.linkBytes)) return 'link offsets are out of order';
+  return undefined;
+}

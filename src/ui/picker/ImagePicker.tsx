@@ -1,0 +1,48 @@
+// The image picker: registry preset, "Image reference" textbox with catalog suggestions, tag list, Open button, and
+// the credentials form when a listing answers 401. Page side (view over useImagePicker).
+import type { FormEvent } from 'react';
+import { needsCredentials } from '../../state/failure.ts';
+import { PRESETS, type RegistryPreset } from '../../state/image-reference.ts';
+import { useImageSession } from '../../state/image-session.ts';
+import { CredentialsForm } from './CredentialsForm.tsx';
+import { useImagePicker } from './use-image-picker.ts';
+
+export function ImagePicker() {
+  const m = useImagePicker();
+  const sessionAsks = useImageSession((s) => s.failure !== null && needsCredentials(s.failure));
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    m.submit();
+  };
+  return (
+    <form className="picker" role="search" aria-label="Open an image" onSubmit={onSubmit}>
+      <label>Registry
+        <select value={m.preset} onChange={(e) => m.setPreset(e.target.value as RegistryPreset)}>
+          {PRESETS.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+        </select>
+      </label>
+      {m.preset === 'custom' && (
+        <label>Registry host <input value={m.customHost} placeholder="registry.example.com:5000" onChange={(e) => m.setCustomHost(e.target.value)} /></label>
+      )}
+      <label className="grow">Image reference
+        <input value={m.text} list="strata-repositories" spellCheck={false} autoCapitalize="off" placeholder="repository[:tag|@digest]"
+          aria-invalid={m.referenceError !== null} aria-describedby="reference-hint" onChange={(e) => m.setText(e.target.value)} />
+      </label>
+      <datalist id="strata-repositories">{m.repositories.map((r) => <option key={r} value={`${r}:latest`} />)}</datalist>
+      <label>Tag
+        <select value={m.tagText ?? ''} disabled={m.tags.length === 0} onChange={(e) => m.chooseTag(e.target.value)}>
+          {m.tags.length === 0 && <option value={m.tagText ?? ''}>{m.tagsLoading ? 'loading…' : m.tagText ?? '—'}</option>}
+          {m.tagText !== null && m.tags.length > 0 && !m.tags.includes(m.tagText) && <option value={m.tagText}>{m.tagText}</option>}
+          {m.tags.map((t) => <option key={t} value={t}>{t}</option>)}
+        </select>
+      </label>
+      <button type="submit" disabled={m.referenceError !== null || m.text.trim() === ''}>Open</button>
+      <p id="reference-hint" className="hint">
+        {m.referenceError ?? (m.repositories.length > 0 ? `${m.repositories.length}${m.catalogComplete ? '' : '+'} repositories on ${m.host}` : `e.g. ubuntu:24.04, ghcr.io/owner/repo:tag`)}
+      </p>
+      {m.listingFailure !== null && !sessionAsks && (needsCredentials(m.listingFailure) && m.listingFailure.registry !== null
+        ? <CredentialsForm registry={m.listingFailure.registry} />
+        : <p className="hint">Listing unavailable: {m.listingFailure.message}</p>)}
+    </form>
+  );
+}
