@@ -88,3 +88,21 @@ test('routes /v2/ to the embedded registry and refuses writes to the app', async
   assert.equal(post.status, 405);
   await post.arrayBuffer();
 });
+
+test('answers only to its own host names, so a DNS-rebound name cannot reach the proxy or registry', async () => {
+  const { startServer } = await import('./serve.ts');
+  const s = await startServer({ port: 0, demoDir: false, log: () => undefined });
+  try {
+    const { request } = await import('node:http');
+    const status = (host: string) => new Promise<number>((ok, fail) => {
+      const r = request({ host: '127.0.0.1', port: s.port, path: '/v2/', headers: { host } }, (res) => { res.resume(); ok(res.statusCode ?? 0); });
+      r.on('error', fail);
+      r.end();
+    });
+    assert.equal(await status(`127.0.0.1:${s.port}`), 200);
+    assert.equal(await status(`localhost:${s.port}`), 200);
+    assert.equal(await status(`attacker.example:${s.port}`), 421);
+  } finally {
+    await s.close();
+  }
+});

@@ -20,6 +20,10 @@ export type ServerOptions = {
   readonly distDir?: string;
   readonly allowHosts?: readonly string[];
   readonly allowPrivate?: boolean;
+  /** Host names (besides loopback and the listening host) this server answers to; guards against DNS rebinding. */
+  readonly publicHosts?: readonly string[];
+  /** Extra origins allowed to use the proxy (the app's own origin always is). */
+  readonly allowOrigins?: readonly string[];
   readonly log?: (line: string) => void;
 };
 
@@ -43,16 +47,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const proxy = createProxy({
     allowHosts: options.allowHosts ?? [],
     allowPrivate: options.allowPrivate ?? false,
+    ...(options.allowOrigins && options.allowOrigins.length > 0 ? { allowedOrigins: options.allowOrigins } : {}),
     log,
   });
+  const host = options.host ?? '127.0.0.1';
+  // A page on another site can rebind its own name to 127.0.0.1 and so reach this server "same-origin"; answer
+  // only to the names this server is meant to have (hardening S13 and the proxy's origin check rely on it).
+  const knownHosts = new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host, ...(options.publicHosts ?? [])].map((h) => h.toLowerCase()));
 
   const server = http.createServer((req, res) => {
+    const hostName = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (!knownHosts.has(hostName)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`strata serve does not answer to the host "${hostName.slice(0, 100)}"; start it with --public-host ${hostName.slice(0, 100)} if that name is really yours\n`);
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/proxy/')) proxy.handle(req, res);
     else if (path === '/v2' || path.startsWith('/v2/')) registry.handle(req, res);
     else spa.handle(req, res);
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 8080, host, () => {

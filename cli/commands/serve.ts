@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { bool, flag, parseArgs, UsageError } from '../args.ts';
 import { startServer } from '../../server/serve.ts';
 
-const SERVE_FLAGS = { boolean: ['allow-private', 'no-demo', 'help'], value: ['port', 'host', 'images', 'allow-host'] };
+const SERVE_FLAGS = { boolean: ['allow-private', 'no-demo', 'help'], value: ['port', 'host', 'images', 'allow-host', 'allow-origin', 'public-host'] };
 const SERVE_USAGE = `usage: strata serve [--port 8080] [--host 127.0.0.1] [--images DIR]... [--allow-host H]... [--allow-private] [--no-demo]
   --images DIR     serve the OCI layouts in DIR (DIR itself, or one layout per subdirectory) at /v2/
   --allow-host H   let the proxy reach registry H ([http://|https://]host[:port], '*.example.com')
   --allow-private  let allowed hosts resolve to private/loopback addresses
+  --allow-origin O let pages from origin O (e.g. https://app.example) use the proxy (default: only this app)
+  --public-host N  also answer to host name N (default: loopback names and --host only, against DNS rebinding)
   --no-demo        do not build and serve the demo images (demo/layers, demo/multiarch, demo/zstd)`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -35,6 +37,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...(bool(p, 'no-demo') ? { demoDir: false as const } : {}),
     allowHosts: p.flags.get('allow-host') ?? [],
     allowPrivate: bool(p, 'allow-private'),
+    allowOrigins: p.flags.get('allow-origin') ?? [],
+    publicHosts: p.flags.get('public-host') ?? [],
   }).catch((e: unknown) => {
     const err = e as { code?: string; message?: string };
     if (err.code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pick another with --port`);

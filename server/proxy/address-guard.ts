@@ -43,15 +43,21 @@ export function checkAddress(address: string, host: ParsedHost, policy: AddressP
  * The address to connect to for `host`: an IP literal is checked as is; a name is resolved once and every answer
  * must pass (OWASP: validate all A and AAAA records), then the first answer is used.
  */
-export async function resolveAllowedAddress(host: ParsedHost, policy: AddressPolicy, resolver: Resolver): Promise<ResolvedAddress> {
+export async function resolveAllowedAddress(host: ParsedHost, policy: AddressPolicy, resolver: Resolver, timeoutMs: number): Promise<ResolvedAddress> {
   if (host.kind === 'ip') return checkAddress(host.text.replace(/^\[|\]$/g, ''), host, policy);
   if (isMetadataHostName(host.text)) throw denied(`${host.text} is a cloud metadata service; the proxy never connects there`);
   let answers: readonly ResolvedAddress[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    answers = await resolver(host.text);
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEOUT' })), timeoutMs);
+    });
+    answers = await Promise.race([resolver(host.text), timeout]);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     throw new ProxyError(502, 'UNAVAILABLE', `strata proxy: DNS lookup for ${host.text} failed${typeof code === 'string' ? ` (${code})` : ''}; check the registry host name`);
+  } finally {
+    clearTimeout(timer);
   }
   if (answers.length === 0) throw new ProxyError(502, 'UNAVAILABLE', `strata proxy: DNS lookup for ${host.text} returned no address`);
   const checked = answers.map((a) => checkAddress(a.address, host, policy));

@@ -35,7 +35,7 @@ export function checkOrigin(req: http.IncomingMessage, allowedOrigins: readonly 
   const ok = allowedOrigins === undefined
     ? wanted === `http://${(req.headers.host ?? '').toLowerCase()}` || wanted === `https://${(req.headers.host ?? '').toLowerCase()}`
     : allowedOrigins.some((o) => normaliseOrigin(o) === wanted);
-  if (false) return { allowed: false, reason: `origin ${origin.slice(0, 200)} is not allowed to use this proxy` };
+  if (!ok) return { allowed: false, reason: `origin ${origin.slice(0, 200)} is not allowed to use this proxy` };
   return { allowed: true, headers: { ...vary, 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSED_HEADERS } };
 }
 

@@ -32,7 +32,7 @@ export type ProxyOptions = {
   readonly maxRedirects?: number;
 };
 
-export type Proxy = {
+export type RegistryProxy = {
   handle(req: http.IncomingMessage, res: http.ServerResponse): void;
   close(): void;
 };
@@ -51,12 +51,12 @@ const SAFETY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 } as const;
 
-export function createProxy(options: ProxyOptions = {}): Proxy {
+export function createProxy(options: ProxyOptions = {}): RegistryProxy {
   return createProxyWithTransport(options, createNodeTransport());
 }
 
 /** createProxy with the socket-opening step injected (tests watch which address is really connected to). */
-export function createProxyWithTransport(options: ProxyOptions, transport: UpstreamTransport): Proxy {
+export function createProxyWithTransport(options: ProxyOptions, transport: UpstreamTransport): RegistryProxy {
   const allowPrivate = options.allowPrivate ?? false;
   const allowlist = createAllowlist(options.allowHosts ?? []);
   const realms = createRealmTable(allowlist, allowPrivate);
@@ -95,7 +95,7 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
       ...SAFETY_HEADERS,
       'cache-control': cacheControlFor(plan.kind, status, result.sentAuthorization),
     };
-    if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200) {
+    if (req.method === 'HEAD' || status === 204 || status === 304) {
       response.resume();
       res.writeHead(status, headers);
       res.end();
@@ -162,7 +162,11 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
       const outcome = await respond(req, res, plan, result, corsHeaders, controller.signal);
       line(result.response.statusCode ?? '-', outcome);
     } catch (error) {
-      if (controller.signal.aborted) return line('-', 'client went away');
+      if (controller.signal.aborted) {
+        // The page left, or close() was called: make sure nothing is left half-answered.
+        if (!res.writableEnded) res.destroy();
+        return line('-', 'aborted');
+      }
       fail(toProxyError(error));
     }
   }

@@ -2,7 +2,9 @@
 // limit, read-only methods, and no credentialed CORS. A local fake registry is allowed explicitly (local mode).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { errorOf, reply, startFake, startProxy, type FakeServer } from './proxy-test-kit.ts';
+import { closeAll, errorOf, reply, startFake, startProxy, type FakeServer } from './proxy-test-kit.ts';
+
+after(closeAll);
 
 let registry: FakeServer;
 

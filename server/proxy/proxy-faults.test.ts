@@ -6,7 +6,9 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorOf, reply, startFake, startProxy, stubResolver, type FakeServer, type ProxyHarness } from './proxy-test-kit.ts';
+import { closeAll, errorOf, reply, startFake, startProxy, stubResolver, type FakeServer, type ProxyHarness } from './proxy-test-kit.ts';
+
+after(closeAll);
 
 const MiB = 1024 * 1024;
 const DIGEST = `sha256:${'c'.repeat(64)}`;
@@ -51,6 +53,7 @@ let upstream: FakeServer;
 let loris: net.Server;
 let lorisPort = 0;
 let lorisClosed = 0;
+const lorisSockets = new Set<net.Socket>();
 let proxy: ProxyHarness;
 
 before(async () => {
@@ -78,6 +81,7 @@ before(async () => {
     reply(404, {}, 'no')(req, res);
   });
   loris = net.createServer((socket) => {
+    lorisSockets.add(socket);
     socket.on('close', () => lorisClosed++);
     socket.on('error', () => undefined);
     const text = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Padding: ';
@@ -101,6 +105,7 @@ before(async () => {
 after(async () => {
   await proxy.close();
   await upstream.close();
+  for (const socket of lorisSockets) socket.destroy();
   await new Promise<void>((resolve) => loris.close(() => resolve()));
 });
 
@@ -123,7 +128,7 @@ function drain(res: http.IncomingMessage): Promise<{ bytes: number; complete: bo
   });
 }
 
-test('S16 capped reads: a never-ending token answer is cut at 1 MiB and refused; the upstream is hung up on', async () => {
+test('S16 capped reads: a never-ending token answer is cut at 1 MiB and refused; the upstream is hung up on', { timeout: 20_000 }, async () => {
   await proxy.request(at('/v2/'));
   const closedBefore = stats.closedEarly;
   const r = await proxy.request(at('/token?service=s'));
@@ -133,7 +138,7 @@ test('S16 capped reads: a never-ending token answer is cut at 1 MiB and refused;
   assert.equal(stats.closedEarly, closedBefore + 1);
 });
 
-test('S16 capped reads: an endless error body is cut at 64 KiB, an endless manifest at 4 MiB, an oversized Content-Length refused up front', async () => {
+test('S16 capped reads: an endless error body is cut at 64 KiB, an endless manifest at 4 MiB, an oversized Content-Length refused up front', { timeout: 20_000 }, async () => {
   const error = await proxy.request(at('/v2/broken/manifests/latest'));
   assert.equal(error.status, 500);
   assert.equal(error.body.length, 64 * 1024);
@@ -145,7 +150,7 @@ test('S16 capped reads: an endless error body is cut at 64 KiB, an endless manif
   assert.match(errorOf(liar).message, /104857600 bytes/);
 });
 
-test('S20 huge blob: 512 MiB streams through with a bounded memory footprint', async () => {
+test('S20 huge blob: 512 MiB streams through with a bounded memory footprint', { timeout: 20_000 }, async () => {
   const size = 512 * MiB;
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
@@ -159,7 +164,7 @@ test('S20 huge blob: 512 MiB streams through with a bounded memory footprint', a
   assert.ok(peak - baseline < 128 * MiB, `rss grew by ${Math.round((peak - baseline) / MiB)} MiB for a 512 MiB blob`);
 });
 
-test('F13 slow reader: a paused browser pauses the upstream (backpressure), nothing piles up in the proxy', async () => {
+test('F13 slow reader: a paused browser pauses the upstream (backpressure), nothing piles up in the proxy', { timeout: 20_000 }, async () => {
   const size = 1024 * MiB;
   const startWritten = stats.written;
   const res = await openStream(at(`/v2/big/blobs/${DIGEST}?size=${size}`));
@@ -187,7 +192,7 @@ test('F13 slow reader: a paused browser pauses the upstream (backpressure), noth
   res.destroy();
 });
 
-test('F12 slow-loris headers: a registry trickling its headers gets a 504 after the header timeout and is disconnected', async () => {
+test('F12 slow-loris headers: a registry trickling its headers gets a 504 after the header timeout and is disconnected', { timeout: 20_000 }, async () => {
   const t0 = Date.now();
   const r = await proxy.request(`/proxy/127.0.0.1:${lorisPort}/v2/`);
   assert.equal(r.status, 504);
@@ -197,7 +202,7 @@ test('F12 slow-loris headers: a registry trickling its headers gets a 504 after 
   assert.ok(lorisClosed >= 1, 'upstream socket closed');
 });
 
-test('F12 stalled body: after 1 MiB the registry stops; both connections are aborted after the idle timeout', async () => {
+test('F12 stalled body: after 1 MiB the registry stops; both connections are aborted after the idle timeout', { timeout: 20_000 }, async () => {
   const closedBefore = stats.closedEarly;
   const t0 = Date.now();
   const res = await openStream(at(`/v2/stall/blobs/${DIGEST}`));
@@ -210,7 +215,7 @@ test('F12 stalled body: after 1 MiB the registry stops; both connections are abo
   assert.equal(stats.closedEarly, closedBefore + 1, 'upstream aborted too');
 });
 
-test('F16 redirect loop: 10 redirects are followed, the 11th is refused with a clear error, a self-loop stops', async () => {
+test('F16 redirect loop: 10 redirects are followed, the 11th is refused with a clear error, a self-loop stops', { timeout: 20_000 }, async () => {
   assert.equal((await proxy.request(at(`/v2/r/blobs/${DIGEST}?n=10`))).body.toString(), 'arrived');
   const before = upstream.requests.length;
   const eleven = await proxy.request(at(`/v2/r/blobs/${DIGEST}?n=11`));
@@ -222,7 +227,7 @@ test('F16 redirect loop: 10 redirects are followed, the 11th is refused with a c
   assert.equal(errorOf(loop).code, 'TOO_MANY_REDIRECTS');
 });
 
-test('F21 page goes away: closing the download mid-blob closes the upstream request at once', async () => {
+test('F21 page goes away: closing the download mid-blob closes the upstream request at once', { timeout: 20_000 }, async () => {
   const closedBefore = stats.closedEarly;
   const res = await openStream(at(`/v2/big/blobs/${DIGEST}?size=${1024 * MiB}`));
   await new Promise<void>((resolve) => res.once('data', () => resolve()));
@@ -233,10 +238,17 @@ test('F21 page goes away: closing the download mid-blob closes the upstream requ
   assert.ok((stats.closedEarlyAt.at(-1) ?? Infinity) - t0 < 300, 'well before any idle timeout');
 });
 
-test('F19 DNS failure: an unresolvable registry fails at once with a clear 502', async () => {
+test('F19 DNS failure: an unresolvable registry fails at once with a clear 502', { timeout: 20_000 }, async () => {
   const p = await startProxy({ allowHosts: ['*.example.test'], resolver: stubResolver({}) });
   const r = await p.request('/proxy/gone.example.test/v2/');
   assert.equal(r.status, 502);
   assert.match(errorOf(r).message, /DNS lookup for gone\.example\.test failed \(ENOTFOUND\)/);
   await p.close();
+  const hanging = await startProxy({ allowHosts: ['*.example.test'], resolver: () => new Promise(() => undefined), timeouts: { headersMs: 300, idleBodyMs: 300 } });
+  const t0 = Date.now();
+  const slow = await hanging.request('/proxy/slow.example.test/v2/');
+  assert.equal(slow.status, 502);
+  assert.match(errorOf(slow).message, /ETIMEOUT/);
+  assert.ok(Date.now() - t0 < 3000);
+  await hanging.close();
 });

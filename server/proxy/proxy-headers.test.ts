@@ -5,9 +5,11 @@ import type * as http from 'node:http';
 import { after, before, test } from 'node:test';
 import { EXPOSED_HEADERS } from './cors.ts';
 import {
-  PUBLIC_A, PUBLIC_B, PUBLIC_C, recordingTransport, reply, startFake, startProxy, stubResolver,
+  closeAll, PUBLIC_A, PUBLIC_B, PUBLIC_C, recordingTransport, reply, startFake, startProxy, stubResolver,
   type FakeServer, type ProxyHarness,
 } from './proxy-test-kit.ts';
+
+after(closeAll);
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const BLOB = `/v2/team/app/blobs/${DIGEST}`;

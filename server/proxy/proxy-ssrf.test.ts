@@ -4,9 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  errorOf, PUBLIC_A, PUBLIC_B, PUBLIC_C, recordingTransport, reply, startFake, startProxy, stubResolver,
+  closeAll, errorOf, PUBLIC_A, PUBLIC_B, PUBLIC_C, recordingTransport, reply, startFake, startProxy, stubResolver,
   type FakeServer, type ProxyHarness, type RecordingTransport,
 } from './proxy-test-kit.ts';
+
+after(closeAll);
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const BLOB = `/v2/team/app/blobs/${DIGEST}`;
@@ -218,11 +220,11 @@ test('S19 URL shapes: userinfo, non-http schemes and odd ports are refused, dire
   }
   assert.equal(transport.hops.length, 0);
   for (const to of ['ftp://registry.example.test/x', 'file:///etc/passwd', 'data:text/plain,hi', 'https://u:p@blobs.example.test/x',
-    'https://blobs.example.test:22/x', 'http://blobs.example.test/x']) {
+    'https://blobs.example.test:22/x', 'http://blobs.example.test/x', 'http://blobs.example.test:443/x']) {
     const r = await proxy.request(`/proxy/registry.example.test${BLOB}?to=${encodeURIComponent(to)}`);
     assert.equal(r.status, 403, to);
   }
-  assert.equal(transport.hops.length, 6, 'only the registry hop each time');
+  assert.equal(transport.hops.length, 7, 'only the registry hop each time');
   await proxy.close();
 });
 

@@ -3,8 +3,29 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResolvedAddress, Resolver } from './address-guard.ts';
-import { createProxy, createProxyWithTransport, type Proxy, type ProxyOptions } from './create-proxy.ts';
+import { createProxy, createProxyWithTransport, type ProxyOptions, type RegistryProxy } from './create-proxy.ts';
 import type { UpstreamHop, UpstreamTransport } from './upstream.ts';
+
+const openResources = new Set<() => Promise<void>>();
+
+/** Closes every fake and proxy still open (register with after(closeAll), so a failed assertion cannot hang the run). */
+export async function closeAll(): Promise<void> {
+  const closers = [...openResources];
+  openResources.clear();
+  await Promise.all(closers.map((close) => close()));
+}
+
+/** Wraps a close function so it runs once and is forgotten by closeAll. */
+function track(close: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  const once = (): Promise<void> => {
+    openResources.delete(once);
+    done ??= close();
+    return done;
+  };
+  openResources.add(once);
+  return once;
+}
 
 export type RecordedRequest = { readonly method: string; readonly url: string; readonly headers: http.IncomingHttpHeaders };
 
@@ -28,10 +49,10 @@ export async function startFake(handler: (req: http.IncomingMessage, res: http.S
     port,
     requests,
     server,
-    close: () => new Promise<void>((resolve) => {
+    close: track(() => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
-    }),
+    })),
   };
 }
 
@@ -87,7 +108,7 @@ export type ProxyReply = { readonly status: number; readonly headers: http.Incom
 
 export type ProxyHarness = {
   readonly port: number;
-  readonly proxy: Proxy;
+  readonly proxy: RegistryProxy;
   readonly logs: string[];
   request(path: string, headers?: http.OutgoingHttpHeaders, method?: string): Promise<ProxyReply>;
   close(): Promise<void>;
@@ -106,11 +127,11 @@ export async function startProxy(options: ProxyOptions, transport?: UpstreamTran
     proxy,
     logs,
     request: (path, headers = {}, method = 'GET') => requestOnce(port, path, headers, method),
-    close: () => new Promise<void>((resolve) => {
+    close: track(() => new Promise<void>((resolve) => {
       proxy.close();
       server.closeAllConnections();
       server.close(() => resolve());
-    }),
+    })),
   };
 }
 

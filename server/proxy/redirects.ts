@@ -48,7 +48,7 @@ export async function fetchFollowingRedirects(
   let hop = first;
   let auth = authorization;
   for (let followed = 0; ; followed++) {
-    const target = await resolveAllowedAddress(hop.host, { privateOk: hop.privateOk, authority: hop.authority }, ctx.resolver);
+    const target = await resolveAllowedAddress(hop.host, { privateOk: hop.privateOk, authority: hop.authority }, ctx.resolver, ctx.headersMs);
     const hopHeaders = auth === undefined ? headers : { ...headers, authorization: auth };
     const response = await sendHop(ctx.transport, { url: hop.url, address: target.address, family: target.family, method, headers: hopHeaders }, ctx.headersMs, signal);
     const location = response.headers.location;
