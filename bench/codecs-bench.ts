@@ -1,7 +1,12 @@
 // Codec benchmark (a program, not a test): MB/s of each worker-side decoder and hasher in src/analysis/codecs
 // next to the native CLI and Node's own codecs, measured in the same run on locally generated data.
-// Run: node --import tsx bench/codecs-bench.ts [--mb 256] [--runs 3]
+// Run: node --import tsx bench/codecs-bench.ts [--mb 256] [--runs 3] [--browser]
+// --browser also runs the worker-side decoders in Debian's Chromium (/usr/bin/chromium, via playwright-core),
+// in a dedicated Web Worker (bench/codecs-bench-worker.ts, bundled with esbuild, which tsx brings).
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,15 +74,21 @@ async function count(it: AsyncIterable<Uint8Array>): Promise<number> {
 
 async function measure(group: string, name: string, unit: Row['unit'], bytes: number, run: () => Promise<number | void>): Promise<void> {
   const ms: number[] = [];
+  await run(); // warm-up: WebAssembly compilation and JIT tiers are not what we measure
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
     const produced = await run();
     ms.push(performance.now() - t0);
     if (typeof produced === 'number' && produced !== bytes) throw new Error(`${name}: produced ${produced} bytes, expected ${bytes}`);
   }
-  rows.push({ group, name, ms, bytes, unit });
+  const row: Row = { group, name, ms, bytes, unit };
+  rows.push(row);
+  printRow(row);
+}
+
+function printRow({ group, name, ms, bytes, unit }: Row): void {
   const median = [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
-  console.log(`  ${group.padEnd(8)} ${name.padEnd(44)} ${(bytes / median / 1000).toFixed(1).padStart(8)} MB/s ${unit}  (median ${median.toFixed(0)} ms)`);
+  console.log(`  ${group.padEnd(8)} ${name.padEnd(52)} ${(bytes / median / 1000).toFixed(1).padStart(8)} MB/s ${unit}  (median ${median.toFixed(0)} ms of ${ms.map((t) => t.toFixed(0)).join('/')})`);
 }
 
 function cli(cmd: string): () => Promise<void> {
@@ -121,8 +132,8 @@ async function main(): Promise<void> {
   await measure('zstd', 'unzstdWith fzstd 0.1.1', 'out', tarBytes, () => count(unzstdWith('fzstd', chunksOf(zst))));
 
   console.log('\nsha256 (MB/s of input, over the gzip blob)');
-  await measure('sha256', 'native: sha256sum', 'in', gz.length, cli(`sha256sum ${f.gz} > /dev/null`));
   await measure('sha256', 'native: openssl dgst -sha256', 'in', gz.length, cli(`openssl dgst -sha256 ${f.gz} > /dev/null`));
+  await measure('sha256', 'native: sha256sum', 'in', gz.length, cli(`sha256sum ${f.gz} > /dev/null`));
   await measure('sha256', 'node crypto', 'in', gz.length, async () => { const h = createHash('sha256'); for await (const c of chunksOf(gz)) h.update(c); h.digest('hex'); });
   await measure('sha256', 'createSha256Web (hash-wasm)', 'in', gz.length, async () => { const h = await createSha256Web(); for await (const c of chunksOf(gz)) h.update(c); h.digestHex(); });
 
@@ -140,6 +151,61 @@ async function main(): Promise<void> {
     }));
     const portable = createPortableContentHasher();
     await measure('content', `core portable (FNV lanes, JS), ${label}`, 'in', tar.length, async () => hashFiles(tar, size, portable));
+  }
+  if (process.argv.includes('--browser')) await measureInBrowser({ gz: f.gz, 'multi.gz': f.multi, zst: f.zst, tar: f.tar });
+  printRatios();
+}
+
+/** Each decoder's median against the native CLI of its group, measured in this same run. */
+function printRatios(): void {
+  const median = (r: Row): number => [...r.ms].sort((a, b) => a - b)[Math.floor(r.ms.length / 2)]!;
+  console.log('\nslower than the native CLI by (median time / CLI median time):');
+  for (const group of ['gzip', 'gzip-mm', 'zstd', 'sha256']) {
+    const base = rows.find((r) => r.group === group && r.name.startsWith('native:'));
+    if (!base) continue;
+    for (const r of rows.filter((x) => x.group === group && !x.name.startsWith('native:'))) {
+      console.log(`  ${group.padEnd(8)} ${r.name.padEnd(52)} ${(median(r) / median(base)).toFixed(2)}x  (vs ${base.name})`);
+    }
+  }
+}
+
+/** Runs bench/codecs-bench-worker.ts in a dedicated worker in headless Chromium and records its rows. */
+async function measureInBrowser(files: Record<string, string>): Promise<void> {
+  const { build } = await import('esbuild');
+  const bundle = await build({ entryPoints: [fileURLToPath(new URL('./codecs-bench-worker.ts', import.meta.url))], bundle: true, format: 'esm', write: false, logLevel: 'warning' });
+  const workerJs = bundle.outputFiles[0]!.text;
+  const page = '<!doctype html><script type="module">const w = new Worker("/worker.js", { type: "module" }); w.onmessage = (e) => { window.result = e.data; }; w.onerror = (e) => { window.result = { error: e.message }; }; w.postMessage(RUNS);</script>';
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const file = path.startsWith('/data/') ? files[path.slice(6)] : undefined;
+    const body = path === '/' ? page.replace('RUNS', String(RUNS)) : path === '/worker.js' ? workerJs : file ? readFileSync(file) : undefined;
+    if (body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': path === '/' ? 'text/html' : path === '/worker.js' ? 'text/javascript' : 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const handle = await tab.waitForFunction(() => (globalThis as { result?: unknown }).result, null, { timeout: 30 * 60 * 1000, polling: 500 });
+    const result = (await handle.jsonValue()) as { error?: string; strict: boolean; zstd: string; rows: Row[] };
+    if (result.error) throw new Error(`browser worker: ${result.error}`);
+    console.log(`\nChromium ${browser.version()}, dedicated worker: strict DecompressionStream('gzip'): ${result.strict}; zstd back end: ${result.zstd}`);
+    for (const row of result.rows) {
+      rows.push(row);
+      printRow(row);
+    }
+  } finally {
+    await browser.close();
+    server.close();
   }
 }
 

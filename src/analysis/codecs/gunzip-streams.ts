@@ -5,6 +5,7 @@
 import { throwIfAborted } from './abort.ts';
 import { CodecError } from './codec-error.ts';
 import { DsMember, MAX_PIECE, type StreamPair } from './ds-member.ts';
+import { createMagicScanner } from './gzip-magic-scan.ts';
 import { HEADER_PROBE_BYTES, MIN_MEMBER_BYTES, hasGzipMagic, mayStartMember, toGzipError, warnTrailingZeros } from './gzip-members.ts';
 
 export type GunzipOptions = { signal?: AbortSignal; onWarning?: (code: string, message: string) => void };
@@ -23,6 +24,7 @@ export async function* gunzipWithStreams(input: AsyncIterable<Uint8Array>, optio
   const recent = new Uint8Array(8); // the last 8 bytes fed: a candidate's CRC32 and ISIZE
   let held: Uint8Array | undefined; // unfed bytes at the end of the input so far that may start a header
   let heldZeros = 0; // unfed zero bytes at the end of the input so far (they come before `held`)
+  const findMagic = await createMagicScanner();
 
   async function* feed(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
     for (let at = 0; at < bytes.length; at += MAX_PIECE) {
@@ -128,7 +130,7 @@ export async function* gunzipWithStreams(input: AsyncIterable<Uint8Array>, optio
         yield* feedZeros(zeros);
       }
       let pos = 0;
-      for (let p = buf.indexOf(0x1f); p !== -1 && p < feedEnd; p = buf.indexOf(0x1f, p + 1)) {
+      for (const p of findMagic(buf, feedEnd)) {
         if (p + HEADER_PROBE_BYTES > buf.length || !mayStartMember(buf, p)) continue;
         yield* feed(buf.subarray(pos, p));
         pos = p;

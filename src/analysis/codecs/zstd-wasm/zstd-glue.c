@@ -1,12 +1,15 @@
 /* Decompress-only libzstd streaming glue for WebAssembly (worker side, built by build-zstd-wasm.sh).
  * One decoder per module instance: JS copies compressed bytes into zs_in, calls zs_step, copies zs_out.
  * Window limit: ZSTD_d_windowLogMax, so an oversized frame fails before any window allocation.
- * Also exports the XXH64 that libzstd bundles (seed 0), used as the per-file content hash. */
+ * Also exports the XXH64 that libzstd bundles (seed 0), used as the per-file content hash, and a SIMD
+ * search for the gzip member magic 1f 8b 08 used by gunzip-streams.ts to find possible member starts. */
 #define ZSTD_STATIC_LINKING_ONLY
 #define XXH_STATIC_LINKING_ONLY
 #include "zstd.h"
 #include "zstd_errors.h"
 #include "xxhash.h"
+#include <stdlib.h>
+#include <wasm_simd128.h>
 
 #define IN_CAP (256u * 1024u)
 #define OUT_CAP (256u * 1024u)
@@ -63,4 +66,34 @@ __attribute__((export_name("zs_hash_digest"))) void zs_hash_digest(void) {
   XXH64_hash_t h = XXH64_digest(&hash_state);
   hash_out[0] = (unsigned int)(h >> 32);
   hash_out[1] = (unsigned int)h;
+}
+
+static unsigned char *scan_buf;
+static unsigned int scan_cap;
+
+/* Returns a buffer of at least cap bytes for zs_scan (reallocated only when it must grow), or 0. */
+__attribute__((export_name("zs_scan_buffer"))) unsigned char *zs_scan_buffer(unsigned int cap) {
+  if (cap > scan_cap) {
+    free(scan_buf);
+    scan_buf = malloc(cap + 16);
+    scan_cap = scan_buf ? cap : 0;
+  }
+  return scan_buf;
+}
+
+/* First p >= from with scan_buf[p..p+2] = 1f 8b 08 and p + 3 <= len, or -1. */
+__attribute__((export_name("zs_scan"))) int zs_scan(unsigned int len, unsigned int from) {
+  const unsigned char *b = scan_buf;
+  unsigned int i = from;
+  const v128_t id1 = wasm_i8x16_splat(0x1f), id2 = wasm_i8x16_splat((char)0x8b), cm = wasm_i8x16_splat(8);
+  for (; i + 18 <= len; i += 16) {
+    v128_t hit = wasm_v128_and(wasm_i8x16_eq(wasm_v128_load(b + i), id1),
+                               wasm_v128_and(wasm_i8x16_eq(wasm_v128_load(b + i + 1), id2),
+                                             wasm_i8x16_eq(wasm_v128_load(b + i + 2), cm)));
+    if (wasm_v128_any_true(hit)) return (int)(i + (unsigned int)__builtin_ctz(wasm_i8x16_bitmask(hit)));
+  }
+  for (; i + 3 <= len; i++) {
+    if (b[i] == 0x1f && b[i + 1] == 0x8b && b[i + 2] == 8) return (int)i;
+  }
+  return -1;
 }
