@@ -68,13 +68,20 @@ export type Metrics = {
 export type DiffKindName = 'added' | 'modified' | 'removed' | 'unmodified';
 
 export type TreeView = {
-  /** merged: the union as of `layer`; layer: only that layer's changes (dive's two modes) */
+  /**
+   * merged: the union as of `layer`, each entry marked with what `layer` itself changed (entries it removed stay
+   * listed as 'removed'); layer: only that layer's changes (dive's two modes)
+   */
   readonly mode: 'merged' | 'layer';
   readonly layer: number;
   /** expanded directory paths; '*' expands everything */
   readonly expanded: readonly string[];
+  /** diff kinds to show (directories leading to a shown entry stay visible); empty or all four = no filter */
   readonly kinds: readonly DiffKindName[];
-  /** glob (default) or /regex/ on the full path */
+  /**
+   * On the full path: /regex/flags; a glob when it has * or ? (** crosses directories; without a leading / it
+   * matches at any depth); otherwise a case-insensitive substring. Matches are shown with their ancestors open.
+   */
   readonly search: string;
   readonly sort: 'name' | 'size';
 };
@@ -84,6 +91,7 @@ export type TreeRowOut = {
   readonly name: string;
   readonly depth: number;
   readonly type: 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo' | 'whiteout';
+  /** bytes; for a directory the cumulative regular-file bytes below it; for a hardlink its target's size */
   readonly size: number;
   readonly mode: string;
   readonly uid: number;
@@ -113,8 +121,13 @@ export type Response =
   | { readonly type: 'image'; readonly id: number; readonly info: ImageInfo }
   | { readonly type: 'layer'; readonly id: number; readonly imageId: string; readonly state: LayerState }
   | { readonly type: 'metrics'; readonly id: number; readonly imageId: string; readonly metrics: Metrics }
-  | { readonly type: 'rows'; readonly id: number; readonly total: number; readonly start: number; readonly rows: readonly TreeRowOut[] }
+  /**
+   * partial: the answer is not exactly the requested view — a layer at or below `view.layer` failed, or is still
+   * loading (then the rows are the union as of `asOfLayer`, the newest layer whose lower layers have all loaded).
+   */
+  | { readonly type: 'rows'; readonly id: number; readonly total: number; readonly start: number; readonly rows: readonly TreeRowOut[]; readonly partial?: boolean; readonly asOfLayer?: number }
   | { readonly type: 'file'; readonly id: number; readonly path: string; readonly size: number; readonly truncated: boolean; readonly bytes: ArrayBuffer }
-  | { readonly type: 'whiteouts'; readonly id: number; readonly rows: readonly WhiteoutRow[] }
+  /** partial: measured on an inexact tree below the layer (a lower layer failed or is still loading) */
+  | { readonly type: 'whiteouts'; readonly id: number; readonly rows: readonly WhiteoutRow[]; readonly partial?: boolean }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly code: string; readonly message: string };

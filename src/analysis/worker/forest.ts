@@ -33,6 +33,8 @@ export type Forest = {
   attrs(n: number): NodeAttrs;
   /** image layers whose versions of this node are hidden by the shown one, newest first */
   shadows(n: number): number[];
+  /** tree position and entry id of the shown version (pos -1 when the layer is not stacked) */
+  entryOf(n: number): { readonly pos: number; readonly entry: number };
 };
 
 const rankCache = new WeakMap<NamePool, { count: number; ranks: Int32Array }>();
@@ -117,6 +119,7 @@ export function createMergedForest(tree: UnionTree, stacked: readonly number[], 
     attrs: (n) => (n === 0 ? { kind: KIND.dir, size: 0, mode: 0o755, uid: 0, gid: 0, link: undefined, badLink: false, layer: -1 }
       : attrsOf(tree.layers[verLayer[ver[n]!]!]!, verEntry[ver[n]!]!, stacked[verLayer[ver[n]!]!]!)),
     shadows: (n) => olderLayers(tree, ver[n]!, stacked),
+    entryOf: (n) => (n === 0 || ver[n]! < 0 ? { pos: -1, entry: 0 } : { pos: verLayer[ver[n]!]!, entry: verEntry[ver[n]!]! }),
   };
 }
 
@@ -154,5 +157,6 @@ export function createLayerForest(ix: LayerIndex, layer: number, tree: UnionTree
       while (v >= 0 && !(tree.verLayer[v] === pos && (tree.verEntry[v] === e || tree.verEntry[v]! < 0))) v = tree.verPrev[v]!;
       return olderLayers(tree, v, stacked);
     },
+    entryOf: (e) => ({ pos, entry: e }),
   };
 }

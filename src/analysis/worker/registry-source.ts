@@ -37,7 +37,7 @@ export function hostOf(origin: string | undefined): string | undefined {
   }
 }
 
-export async function openRegistryImage(reference: string, options: RegistryOpenOptions): Promise<OpenedImage & { readonly client: RegistryClient }> {
+export async function openRegistryImage(reference: string, options: RegistryOpenOptions): Promise<OpenedImage> {
   const parsed = parseReference(reference);
   if (!parsed.ok) throw new LayerError(parsed.error.code, parsed.error.message);
   const ref = parsed.value;
@@ -72,7 +72,7 @@ export async function openRegistryImage(reference: string, options: RegistryOpen
   }
   const choice = resolved.platformChoice;
   return {
-    client, platforms: [...platforms], warnings,
+    platforms: [...platforms], warnings,
     image: {
       source, format: 'registry', manifest: resolved.manifest, manifestDigest: resolved.manifestDigest, config, configDigest: resolved.manifest.config.digest,
       layers, repoTags: ref.tag ? [`${ref.registry}/${repo}:${ref.tag}`] : [], warnings: [],

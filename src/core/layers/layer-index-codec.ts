@@ -24,7 +24,7 @@ type Header = {
   readonly rejected: readonly LayerWarning[];
 };
 
-type Column = Int32Array | Uint32Array | Uint16Array | Uint8Array;
+type Column = Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint8Array<ArrayBuffer>;
 type ColumnKind = 'i32' | 'u32' | 'u16' | 'u8';
 const WIDTH: Record<ColumnKind, number> = { i32: 4, u32: 4, u16: 2, u8: 1 };
 
@@ -57,7 +57,7 @@ export function serializeLayerIndex(ix: LayerIndex): ArrayBuffer {
     warnings: ix.warnings, rejected: ix.rejected,
   };
   const json = encoder.encode(JSON.stringify(header));
-  const columns: Column[] = [
+  const columns: ArrayBufferView[] = [
     ix.parent, ix.name, ix.kind, ix.flags, ix.mode, ix.uid, ix.gid, ix.size32, ix.hashHi, ix.hashLo, ix.link,
   ].map((c) => c.subarray(0, n));
   columns.push(names.offsets, names.bytes, linkOffsets, linkBytes);
@@ -103,9 +103,11 @@ export function deserializeLayerIndex(buffer: ArrayBuffer): Result<LayerIndex> {
       : kind === 'u16' ? new Uint16Array(buffer, at, length) : new Uint8Array(buffer, at, length));
     at += align8(bytes);
   }
+  type I32 = Int32Array<ArrayBuffer>;
+  type U32 = Uint32Array<ArrayBuffer>;
+  type U8 = Uint8Array<ArrayBuffer>;
   const [parent, name, kind, flags, mode, uid, gid, size32, hashHi, hashLo, link, nameOffsets, nameBytes, linkOffsets, linkBytes] = cols as [
-    Int32Array, Int32Array, Uint8Array, Uint8Array, Uint16Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Int32Array,
-    Uint32Array, Uint8Array, Uint32Array, Uint8Array,
+    I32, I32, U8, U8, Uint16Array<ArrayBuffer>, U32, U32, U32, U32, U32, I32, U32, U8, U32, U8,
   ];
   const problem = checkColumns(header, parent, name, kind, link, nameOffsets, linkOffsets);
   if (problem) return bad(problem);

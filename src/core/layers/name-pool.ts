@@ -79,7 +79,7 @@ export class NamePool {
   }
 
   /** Replaces the contents with serialised parts (as exportParts gives them); the pool is frozen afterwards. */
-  restoreParts(bytes: Uint8Array, offsets: Uint32Array, count: number): void {
+  restoreParts(bytes: Uint8Array<ArrayBuffer>, offsets: Uint32Array<ArrayBuffer>, count: number): void {
     this.interned = undefined;
     this.bytes = bytes;
     this.offsets = offsets;

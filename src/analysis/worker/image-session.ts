@@ -1,0 +1,114 @@
+// One open image in the worker: its resolved source, per-layer progress, the incremental stack, cached row
+// views, and the requests answered from them (rows, whiteouts, file contents, metrics). Worker side.
+import { computeMetrics } from '../../core/tree/efficiency.ts';
+import { err, type Result } from '../../core/result.ts';
+import type { LayerState, Metrics, TreeView, WhiteoutRow } from '../../protocol/messages.ts';
+import type { Codecs } from '../codecs.ts';
+import type { LayerLimits } from '../layer-pipeline.ts';
+import { hasDuplicate, isSparse, locateFile, readLayerEntry, type ExtractedFile } from './extract-file.ts';
+import type { OpenedImage } from './file-source.ts';
+import type { LayerCache } from './layer-cache.ts';
+import { LayerProgress } from './layer-progress.ts';
+import { LayerStack } from './layer-stack.ts';
+import { loadLayers } from './load-layers.ts';
+import { TreeViews, type RowsAnswer } from './tree-views.ts';
+import { reportWhiteouts } from './whiteout-report.ts';
+
+export const MAX_LISTED_PATHS = 1000;
+
+export type LoadOptions = {
+  readonly codecs: Codecs;
+  readonly cache: LayerCache | undefined;
+  readonly concurrency: number;
+  readonly signal: AbortSignal;
+  readonly limits?: LayerLimits | undefined;
+  readonly now: () => number;
+  readonly onLayer: (state: LayerState) => void;
+};
+
+export class ImageSession {
+  readonly stack: LayerStack;
+  readonly views: TreeViews;
+  readonly progress: LayerProgress[];
+  /** aborted by close(): stops downloads of this image */
+  readonly controller = new AbortController();
+  metrics: Metrics | undefined;
+
+  constructor(readonly imageId: string, readonly opened: OpenedImage, private readonly codecs: Codecs, now: () => number) {
+    const jobs = opened.image.layers;
+    this.stack = new LayerStack(jobs.length);
+    this.views = new TreeViews(this.stack);
+    this.progress = jobs.map((j) => new LayerProgress(j.index, j.size ?? null, now));
+  }
+
+  /** Loads every layer, stacking as the finished prefix grows; resolves with the image metrics. */
+  async load(options: LoadOptions): Promise<Metrics> {
+    const signal = AbortSignal.any([options.signal, this.controller.signal]);
+    const emit = (i: number) => options.onLayer(this.progress[i]!.snapshot());
+    for (const p of this.progress) options.onLayer(p.snapshot());
+    await loadLayers(this.opened.image.layers, {
+      codecs: options.codecs, cache: options.cache, concurrency: options.concurrency, signal, limits: options.limits,
+      progress: this.progress, emit,
+      finished: (r) => {
+        const stacked = this.stack.complete(r);
+        for (const i of stacked) this.progress[i]!.setStats(this.stack.statsOf(i));
+        if (!stacked.includes(r.index)) emit(r.index);
+        for (const i of stacked) emit(i);
+      },
+    });
+    signal.throwIfAborted();
+    // Reclaimable bytes grow as later layers stack: send every stacked layer's final numbers once.
+    for (const i of this.stack.stacked) {
+      this.progress[i]!.setStats(this.stack.statsOf(i));
+      emit(i);
+    }
+    this.metrics = this.computeMetrics();
+    return this.metrics;
+  }
+
+  private computeMetrics(): Metrics {
+    const { metrics } = computeMetrics(this.stack.tree.layers);
+    return {
+      efficiencyScore: metrics.efficiencyScore,
+      wastedBytes: metrics.wastedBytes,
+      sizeBytes: metrics.sizeBytes,
+      userSizeBytes: metrics.userSizeBytes,
+      userWastedPercent: metrics.userWastedPercent,
+      reclaimableBytes: metrics.reclaimableBytes,
+      inefficiencies: metrics.inefficiencies.slice(0, MAX_LISTED_PATHS),
+      reclaimablePaths: metrics.reclaimablePaths.slice(0, MAX_LISTED_PATHS),
+      partial: this.stack.stacked.length !== this.stack.layerCount,
+    };
+  }
+
+  rows(view: TreeView, start: number, count: number): Result<RowsAnswer> {
+    return this.views.rows(view, start, count);
+  }
+
+  whiteouts(layer: number): Result<{ rows: WhiteoutRow[]; partial: boolean }> {
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.stack.layerCount) return err('LAYER_INVALID', `layer ${layer} does not exist; the image has ${this.stack.layerCount} layers`);
+    return reportWhiteouts(this.stack, (asOf) => this.views.merged(asOf), layer);
+  }
+
+  /** The content of `path` as of `layer`, re-streamed from the layer blob that holds it. */
+  async file(path: string, layer: number, maxBytes: number, signal: AbortSignal): Promise<Result<ExtractedFile>> {
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.stack.layerCount) return err('LAYER_INVALID', `layer ${layer} does not exist; the image has ${this.stack.layerCount} layers`);
+    const asOf = this.stack.asOf(layer);
+    const forest = this.views.merged({ ...asOf, changesOf: -1 });
+    const located = locateFile(forest, path, asOf.asOfLayer);
+    if (!located.ok) return located;
+    const { pos, entry } = located.value;
+    const ix = this.stack.tree.layers[pos]!;
+    const job = this.opened.image.layers[this.stack.stacked[pos]!]!;
+    const entryPath = ix.pathOf(entry).slice(1);
+    return readLayerEntry(job, this.codecs, entryPath, {
+      maxBytes, lastWins: hasDuplicate(ix.warnings, entryPath), sparse: isSparse(ix.flags[entry]!),
+      signal: AbortSignal.any([signal, this.controller.signal]),
+    });
+  }
+
+  close(reason: Error): void {
+    this.controller.abort(reason);
+    this.views.clear();
+  }
+}

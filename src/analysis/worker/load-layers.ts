@@ -1,0 +1,85 @@
+// Loads an image's layers N at a time (worker side): a cached index by digest when there is one, else the layer
+// pipeline with throttled progress; verified layers are written to the cache afterwards. A full cache is reported
+// once and caching stops for the image (hardening B4); any other cache failure only costs a re-download (B6).
+import type { Codecs } from '../codecs.ts';
+import { analyzeLayer, type LayerJob, type LayerLimits, type LayerResult } from '../layer-pipeline.ts';
+import { isQuotaError, type LayerCache } from './layer-cache.ts';
+import type { LayerProgress } from './layer-progress.ts';
+
+export type LoadContext = {
+  readonly codecs: Codecs;
+  readonly cache: LayerCache | undefined;
+  readonly concurrency: number;
+  readonly signal: AbortSignal;
+  readonly limits?: LayerLimits | undefined;
+  readonly progress: readonly LayerProgress[];
+  /** sends the layer's current state */
+  emit(index: number): void;
+  /** a layer finished (verified, unverified, cached or failed) */
+  finished(result: LayerResult): void;
+};
+
+export async function loadLayers(jobs: readonly LayerJob[], ctx: LoadContext): Promise<void> {
+  let next = 0;
+  const state = { cacheOn: ctx.cache !== undefined };
+  const run = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      ctx.finished(await loadLayer(job, ctx, state));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, jobs.length)) }, run));
+}
+
+async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: boolean }): Promise<LayerResult> {
+  const p = ctx.progress[job.index]!;
+  const key: string | undefined = job.digest ?? job.diffId;
+  if (state.cacheOn && ctx.cache && key !== undefined) {
+    const hit = await ctx.cache.get(key).catch(() => undefined);
+    ctx.signal.throwIfAborted();
+    if (hit) {
+      const { meta } = hit;
+      const warnings = [...meta.warnings];
+      if (job.diffId !== undefined && meta.diffId !== job.diffId) {
+        warnings.push({ code: 'DIFF_ID_MISMATCH', message: `layer ${job.index}: diff_id mismatch — the config lists ${job.diffId} but the tar hashes to ${meta.diffId}` });
+      }
+      p.finish({ status: 'cached', compressedBytes: meta.compressedBytes, uncompressedBytes: meta.uncompressedBytes, entries: hit.layer.count - 1, compression: meta.compression, warnings });
+      return {
+        index: job.index, status: 'verified', layer: hit.layer, compression: meta.compression, digest: meta.digest as LayerResult['digest'],
+        diffId: meta.diffId as LayerResult['diffId'], compressedBytes: meta.compressedBytes, uncompressedBytes: meta.uncompressedBytes, warnings,
+      };
+    }
+  }
+  let compressed = 0;
+  p.update(0);
+  ctx.emit(job.index);
+  const counted: LayerJob = {
+    ...job,
+    open: (signal) => (async function* () {
+      for await (const chunk of job.open(signal)) {
+        compressed += chunk.length;
+        if (p.update(compressed)) ctx.emit(job.index);
+        yield chunk;
+      }
+    })(),
+  };
+  const r = await analyzeLayer(counted, ctx.codecs, {
+    signal: ctx.signal, ...(ctx.limits ? { limits: ctx.limits } : {}),
+    onProgress: (pr) => { if (p.update(pr.compressedBytes, pr.uncompressedBytes, pr.entries)) ctx.emit(job.index); },
+  });
+  p.finish({ status: r.status, compressedBytes: r.compressedBytes, uncompressedBytes: r.uncompressedBytes, entries: r.layer.count - 1, compression: r.compression, error: r.error, warnings: r.warnings });
+  // Only digest-verified layers are stored (B5); 'unverified' ones have nothing to key a later hit on safely.
+  if (r.status === 'verified' && state.cacheOn && ctx.cache && key !== undefined) {
+    try {
+      await ctx.cache.put(key, { layer: r.layer, meta: { compression: r.compression, digest: r.digest, diffId: r.diffId, compressedBytes: r.compressedBytes, uncompressedBytes: r.uncompressedBytes, warnings: r.warnings } });
+    } catch (e) {
+      if (isQuotaError(e)) {
+        state.cacheOn = false;
+        p.warn('CACHE_FULL', 'browser storage is full: this layer index was not cached and caching is off for this image; it will be downloaded again next time (clear the cache to make room)');
+      } else {
+        p.warn('CACHE_FAILED', `this layer index could not be cached (${(e as Error).message}); it will be downloaded again next time`);
+      }
+    }
+  }
+  return r;
+}
