@@ -80,14 +80,20 @@ export function readNumber(buf: Uint8Array, start: number, length: number): numb
 export function checksumMatches(buf: Uint8Array, start: number): boolean {
   const stored = readNumber(buf, start + 148, 8);
   if (stored < 0) return false;
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : buf[start + i]!;
-    unsigned += b;
+  // The checksum field itself counts as eight spaces. Unsigned first (every modern writer); the historical
+  // signed sum only when that fails.
+  let unsigned = 8 * 0x20;
+  const end = start + BLOCK;
+  for (let i = start; i < start + 148; i++) unsigned += buf[i]!;
+  for (let i = start + 156; i < end; i++) unsigned += buf[i]!;
+  if (stored === unsigned) return true;
+  let signed = 8 * 0x20;
+  for (let i = start; i < end; i++) {
+    if (i >= start + 148 && i < start + 156) continue;
+    const b = buf[i]!;
     signed += b > 127 ? b - 256 : b;
   }
-  return stored === unsigned || stored === signed;
+  return stored === signed;
 }
 
 export function isZeroBlock(buf: Uint8Array, start: number): boolean {
