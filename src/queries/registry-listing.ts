@@ -2,19 +2,23 @@
 // registry, /proxy/<host>/v2/… for any other; credentials only for their own host. Page side (react-query).
 import { queryOptions } from '@tanstack/react-query';
 import { RegistryClient } from '../registry/registry-client.ts';
-import { createProxyTransport, type RegistryTransport } from '../registry/transport.ts';
+import { createProxyTransport, fetchWithoutCredentials, type RegistryTransport } from '../registry/transport.ts';
 import { credentialsFor } from '../state/credentials-store.ts';
 import { localHost } from '../state/image-reference.ts';
 import { queryKeys } from './query-keys.ts';
 
 const MAX_ITEMS = 1000;
 
+/**
+ * Page-side fetch without ambient credentials: a 401 with `WWW-Authenticate: Basic` would otherwise make the browser
+ * open its own login prompt (Fetch spec, HTTP-network-or-cache fetch step on 401), blocking the page; our own
+ * credentials form answers the 401 instead and the client sends Authorization itself.
+ */
+
 /** The embedded registry answers on this origin; every other registry goes through the proxy. */
 function transportFor(host: string): RegistryTransport {
-  if (host === localHost()) {
-    return { fetch: (input, init) => globalThis.fetch(input, init), urlFor: (_host, path) => path, redirects: 'fetch' };
-  }
-  return createProxyTransport();
+  if (host === localHost()) return { fetch: fetchWithoutCredentials, urlFor: (_host, path) => path, redirects: 'fetch' };
+  return createProxyTransport({ fetch: fetchWithoutCredentials });
 }
 
 /** docker.io is named that way by users; its API lives on registry-1.docker.io. */

@@ -20,6 +20,13 @@ export const STRATA_USER_AGENT = 'strata/0.1';
 /** Calls the platform fetch unbound-safely (browsers throw "Illegal invocation" on a detached fetch). */
 const platformFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
+/**
+ * Browser fetch that never sends or prompts for ambient credentials: a registry's 401 with `WWW-Authenticate: Basic`
+ * would otherwise make the browser show its own login dialog and hold the request open. Credentials go only in the
+ * Authorization header the client sets for that registry.
+ */
+export const fetchWithoutCredentials: typeof fetch = (input, init) => globalThis.fetch(input, { ...init, credentials: 'omit' });
+
 /** Node (and tests): talk to registries directly; follow redirects ourselves. */
 export function createDirectTransport(options: { fetch?: typeof fetch; userAgent?: string } = {}): RegistryTransport {
   return {
@@ -37,7 +44,7 @@ export function createDirectTransport(options: { fetch?: typeof fetch; userAgent
 export function createProxyTransport(options: { base?: string; fetch?: typeof fetch } = {}): RegistryTransport {
   const base = (options.base ?? '/proxy').replace(/\/+$/, '');
   return {
-    fetch: options.fetch ?? platformFetch,
+    fetch: options.fetch ?? fetchWithoutCredentials,
     urlFor: (host, path) => `${base}/${host}${path}`,
     redirects: 'fetch',
   };

@@ -7,7 +7,7 @@ import { formatReference, parseReference } from '../../core/oci/reference.ts';
 import type { RegistryCredentials } from '../../registry/authenticator.ts';
 import { RegistryClient } from '../../registry/registry-client.ts';
 import { resolveImage } from '../../registry/resolve-image.ts';
-import { createProxyTransport, type RegistryTransport } from '../../registry/transport.ts';
+import { createProxyTransport, fetchWithoutCredentials, type RegistryTransport } from '../../registry/transport.ts';
 import { LayerError } from '../layer-error.ts';
 import type { LayerJob } from '../layer-pipeline.ts';
 import type { OpenedImage } from './file-source.ts';
@@ -25,7 +25,7 @@ export type RegistryOpenOptions = {
 /** Same-origin requests to the embedded registry: `<origin>/v2/…`, redirects followed by fetch. */
 export function createSameOriginTransport(origin: string, fetchImpl?: typeof fetch): RegistryTransport {
   const base = origin.replace(/\/+$/, '');
-  return { fetch: fetchImpl ?? ((input, init) => globalThis.fetch(input, init)), urlFor: (_host, path) => `${base}${path}`, redirects: 'fetch' };
+  return { fetch: fetchImpl ?? fetchWithoutCredentials, urlFor: (_host, path) => `${base}${path}`, redirects: 'fetch' };
 }
 
 export function hostOf(origin: string | undefined): string | undefined {

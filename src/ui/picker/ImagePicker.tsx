@@ -3,13 +3,15 @@
 import type { FormEvent } from 'react';
 import { needsCredentials } from '../../state/failure.ts';
 import { PRESETS, type RegistryPreset } from '../../state/image-reference.ts';
-import { useImageSession } from '../../state/image-session.ts';
+import { sourceRegistry, useImageSession } from '../../state/image-session.ts';
 import { CredentialsForm } from './CredentialsForm.tsx';
 import { useImagePicker } from './use-image-picker.ts';
 
 export function ImagePicker() {
   const m = useImagePicker();
   const sessionAsks = useImageSession((s) => s.failure !== null && needsCredentials(s.failure));
+  const retrySession = useImageSession((s) => s.retry);
+  const sessionRegistry = useImageSession((s) => sourceRegistry(s.source));
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     m.submit();
@@ -41,7 +43,7 @@ export function ImagePicker() {
         {m.referenceError ?? (m.repositories.length > 0 ? `${m.repositories.length}${m.catalogComplete ? '' : '+'} repositories on ${m.host}` : `e.g. ubuntu:24.04, ghcr.io/owner/repo:tag`)}
       </p>
       {m.listingFailure !== null && !sessionAsks && (needsCredentials(m.listingFailure) && m.listingFailure.registry !== null
-        ? <CredentialsForm registry={m.listingFailure.registry} />
+        ? <CredentialsForm registry={m.listingFailure.registry} onSaved={sessionRegistry === m.listingFailure.registry ? retrySession : undefined} />
         : <p className="hint">Listing unavailable: {m.listingFailure.message}</p>)}
     </form>
   );

@@ -19,7 +19,7 @@ export function useFileView(imageId: string, path: string, layer: number) {
   const download = async () => {
     const size = q.data?.size ?? DOWNLOAD_MAX;
     const whole = q.data !== undefined && !q.data.truncated ? q.data : await client.fetchQuery(fileQueryOptions(imageId, path, layer, Math.min(size, DOWNLOAD_MAX)));
-    const url = URL.createObjectURL(new Blob([whole.bytes.slice().buffer]));
+    const url = URL.createObjectURL(new Blob([whole.bytes.slice().buffer], { type: 'application/octet-stream' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = path.split('/').pop() || 'file';
