@@ -1,25 +1,13 @@
 // The strata command end to end on the real fixtures: output shapes, exit codes, one-line errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { FIXTURES, strata } from './cli-test-kit.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 
-const run = promisify(execFile);
-const bin = resolve(import.meta.dirname, 'strata.mjs');
-const fx = resolve(import.meta.dirname, '../../shared/fixtures/dive');
+const fx = FIXTURES;
 
-async function strata(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [bin, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 test('tree prints one JSON object per line, sorted by path, in the documented shape', async () => {
   const r = await strata('tree', '--quiet', `docker-archive:${fx}/test-docker-image.tar`);

@@ -3,29 +3,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { strata } from './cli-test-kit.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { ensureDemoImages } from '../server/demo/build-demo-images.ts';
 import { isRealRegistryInstalled, startRealRegistry, type RealRegistry } from '../src/testing/real-registry.ts';
 
-const run = promisify(execFile);
-const bin = resolve(import.meta.dirname, 'strata.mjs');
 const user = { username: 'tester', password: 'correct horse battery' };
 const creds = `${user.username}:${user.password}`;
 let registry: RealRegistry;
 let demo: string;
-
-async function strata(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [bin, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const run = promisify(execFile);
 
 const skopeo = (...args: string[]) => run('/usr/bin/skopeo', ['--insecure-policy', ...args], { maxBuffer: 16 * 1024 * 1024 });
 

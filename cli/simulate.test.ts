@@ -2,18 +2,19 @@
 // overlay2 without redirect_dir and aufs, block-level allocation on devicemapper, option validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { STRATA_BIN } from './cli-test-kit.ts';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const bin = resolve(import.meta.dirname, 'strata.mjs');
+
 const image = `docker-archive:${resolve(import.meta.dirname, '../../shared/fixtures/dive/test-docker-image.tar')}`;
 
 type Report = { driver: string; steps: { command: string; ok: boolean; errno: string | null; recoveredErrno: string | null; servedFromLayer: string | null; lookupDepth: number | null; copiedBytes: number; allocatedBytes: number; whiteouts: string[]; opaqueDirs: string[]; brokenHardlinks: string[] }[]; containerLayerBytes: number; diff: { kind: string; path: string }[] };
 
 async function simulate(driver: string, options: string[], ...commands: string[]): Promise<Report> {
-  const r = await run(process.execPath, [bin, 'simulate', '--quiet', '--json', '--driver', driver, ...options.flatMap((o) => ['--option', o]), image, '--', ...commands]);
+  const r = await run(process.execPath, [STRATA_BIN, 'simulate', '--quiet', '--json', '--driver', driver, ...options.flatMap((o) => ['--option', o]), image, '--', ...commands]);
   return JSON.parse(r.stdout) as Report;
 }
 

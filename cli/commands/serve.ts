@@ -4,14 +4,17 @@ import { existsSync } from 'node:fs';
 import { bool, flag, parseArgs, UsageError } from '../args.ts';
 import { startServer } from '../../server/serve.ts';
 
-const SERVE_FLAGS = { boolean: ['allow-private', 'no-demo', 'help'], value: ['port', 'host', 'images', 'allow-host', 'allow-origin', 'public-host'] };
-const SERVE_USAGE = `usage: strata serve [--port 8080] [--host 127.0.0.1] [--images DIR]... [--allow-host H]... [--allow-private] [--no-demo]
+const SERVE_FLAGS = { boolean: ['allow-private', 'no-demo', 'help', 'allow-push'], value: ['port', 'host', 'images', 'allow-host', 'allow-origin', 'public-host', 'push-dir'] };
+const SERVE_USAGE = `usage: strata serve [--port 8080] [--host 127.0.0.1] [--images DIR]... [--allow-host H]... [--allow-private] [--no-demo] [--allow-push [--push-dir DIR]]
   --images DIR     serve the OCI layouts in DIR (DIR itself, or one layout per subdirectory) at /v2/
   --allow-host H   let the proxy reach registry H ([http://|https://]host[:port], '*.example.com')
   --allow-private  let allowed hosts resolve to private/loopback addresses
   --allow-origin O let pages from origin O (e.g. https://app.example) use the proxy (default: only this app)
   --public-host N  also answer to host name N (default: loopback names and --host only, against DNS rebinding)
-  --no-demo        do not build and serve the demo images (demo/layers, demo/multiarch, demo/zstd)`;
+  --no-demo        do not build and serve the demo images (demo/layers, demo/multiarch, demo/zstd)
+  --allow-push     accept pushes into the embedded registry (blob uploads, manifest PUT), e.g. images committed in
+                   the Container tab; they are written as OCI layouts and served at once (npm start turns this on)
+  --push-dir DIR   where pushed repositories are written (default .cache/pushed-images)`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, SERVE_FLAGS);
@@ -28,7 +31,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = flag(p, 'host') ?? '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     process.stderr.write(`strata: warning: listening on ${host}; the proxy and registry become reachable from other machines\n`);
+    if (bool(p, 'allow-push')) process.stderr.write('strata: warning: --allow-push lets anyone who reaches this server write images into the push directory\n');
   }
+  if (flag(p, 'push-dir') !== undefined && !bool(p, 'allow-push')) throw new UsageError('--push-dir needs --allow-push');
 
   const server = await startServer({
     port,
@@ -39,6 +44,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     allowPrivate: bool(p, 'allow-private'),
     allowOrigins: p.flags.get('allow-origin') ?? [],
     publicHosts: p.flags.get('public-host') ?? [],
+    allowPush: bool(p, 'allow-push'),
+    ...(flag(p, 'push-dir') !== undefined ? { pushDir: flag(p, 'push-dir')! } : {}),
   }).catch((e: unknown) => {
     const err = e as { code?: string; message?: string };
     if (err.code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pick another with --port`);
