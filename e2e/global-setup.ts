@@ -47,7 +47,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await registry.stop();
     throw e;
   }
-  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: demo.dir, allowHosts: [registry.host], log: () => undefined });
+  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: demo.dir, allowHosts: [registry.host], allowPush: true, pushDir: join(tmp, 'pushed'), log: () => undefined });
   process.env.STRATA_E2E_URL = server.url;
   process.env.STRATA_E2E_REGISTRY = registry.host;
   return async () => {

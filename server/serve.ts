@@ -1,5 +1,7 @@
 // The strata web server (node:http): the built SPA from dist/, /proxy/… (CORS proxy to registries) and /v2/… (the
-// embedded read-only registry over demo images and --images layouts). Node side; listens on 127.0.0.1 by default.
+// embedded registry over demo images and --images layouts, accepting pushes with allowPush). Node side; listens on
+// 127.0.0.1 by default.
+import { mkdir } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -8,6 +10,9 @@ import { ensureDemoImages } from './demo/build-demo-images.ts';
 import { createProxy } from './proxy/create-proxy.ts';
 import { createRegistry } from './registry/create-registry.ts';
 import { loadLayoutStore } from './registry/layout-store.ts';
+import { createPushRoutes, type PushRoutes } from './registry/push-routes.ts';
+import { createPushStore } from './registry/push-store.ts';
+import type { UploadLimits } from './registry/upload-sessions.ts';
 import { createSpaFiles } from './spa-files.ts';
 
 export type ServerOptions = {
@@ -25,6 +30,11 @@ export type ServerOptions = {
   /** Extra origins allowed to use the proxy (the app's own origin always is). */
   readonly allowOrigins?: readonly string[];
   readonly log?: (line: string) => void;
+  /** Accept pushes into the embedded registry (written as OCI layouts under pushDir, served at once). Default false. */
+  readonly allowPush?: boolean;
+  /** Where pushed repositories are written. Default .cache/pushed-images. */
+  readonly pushDir?: string;
+  readonly uploadLimits?: UploadLimits;
 };
 
 export type RunningServer = {
@@ -35,14 +45,23 @@ export type RunningServer = {
 };
 
 export const DEFAULT_DIST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+export const DEFAULT_PUSH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'pushed-images');
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   const roots: string[] = [];
   if (options.demoDir !== false) roots.push((await ensureDemoImages(options.demoDir, log)).dir);
   roots.push(...(options.imageDirs ?? []));
-  const store = await loadLayoutStore(roots, log);
-  const registry = createRegistry(store, log);
+  const pushDir = resolve(options.pushDir ?? DEFAULT_PUSH_DIR);
+  if (options.allowPush) {
+    await mkdir(pushDir, { recursive: true });
+    roots.push(pushDir);
+  }
+  const base = await loadLayoutStore(roots, log);
+  const pushStore = options.allowPush ? createPushStore(base, pushDir) : undefined;
+  const store = pushStore ?? base;
+  const push: PushRoutes | undefined = pushStore ? createPushRoutes(pushStore, options.uploadLimits) : undefined;
+  const registry = createRegistry(store, log, push);
   const spa = createSpaFiles(options.distDir ?? DEFAULT_DIST_DIR);
   const proxy = createProxy({
     allowHosts: options.allowHosts ?? [],
@@ -82,6 +101,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     repositories: store.listRepositories(),
     close: () => new Promise<void>((ok, fail) => {
       proxy.close();
+      void push?.close();
       server.close((e) => (e ? fail(e) : ok()));
       server.closeAllConnections();
     }),

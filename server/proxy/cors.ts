@@ -23,7 +23,7 @@ function normaliseOrigin(origin: string): string {
  * request was sent to. Requests without Origin are same-origin GETs or non-browser clients, unless Sec-Fetch-Site
  * says a browser sent them cross-site (an <img> or no-cors fetch from another page) — those are refused too.
  */
-export function checkOrigin(req: http.IncomingMessage, allowedOrigins: readonly string[] | undefined): CorsDecision {
+export function checkOrigin(req: http.IncomingMessage, allowedOrigins: readonly string[] | undefined, exposeHeaders = true): CorsDecision {
   const origin = req.headers.origin;
   const vary = { vary: 'Origin' };
   if (origin === undefined) {
@@ -36,7 +36,8 @@ export function checkOrigin(req: http.IncomingMessage, allowedOrigins: readonly 
     ? wanted === `http://${(req.headers.host ?? '').toLowerCase()}` || wanted === `https://${(req.headers.host ?? '').toLowerCase()}`
     : allowedOrigins.some((o) => normaliseOrigin(o) === wanted);
   if (!ok) return { allowed: false, reason: `origin ${origin.slice(0, 200)} is not allowed to use this proxy` };
-  return { allowed: true, headers: { ...vary, 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSED_HEADERS } };
+  const allow = { ...vary, 'access-control-allow-origin': origin };
+  return { allowed: true, headers: exposeHeaders ? { ...allow, 'access-control-expose-headers': EXPOSED_HEADERS } : allow };
 }
 
 /** Preflight answer for an allowed origin: only GET and HEAD (read-only proxy, S15), only allowlisted headers. */

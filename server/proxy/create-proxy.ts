@@ -26,6 +26,8 @@ export type ProxyOptions = {
   readonly resolver?: Resolver;
   /** Origins allowed to use the proxy; default: the proxy's own origin only. */
   readonly allowedOrigins?: readonly string[];
+  /** Test-only: false leaves out Access-Control-Expose-Headers, so the B7 browser test can prove it is needed. */
+  readonly exposeHeaders?: boolean;
   readonly rateLimit?: RateLimit;
   readonly log?: (line: string) => void;
   readonly timeouts?: { readonly headersMs: number; readonly idleBodyMs: number };
@@ -123,7 +125,7 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
   async function serve(req: http.IncomingMessage, res: http.ServerResponse, started: number): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const line = (status: number | string, note: string): void => log(`${method} ${redactUrl(req.url ?? '')} ${status} ${Date.now() - started}ms ${redactText(note)}`);
-    const cors = checkOrigin(req, options.allowedOrigins);
+    const cors = checkOrigin(req, options.allowedOrigins, options.exposeHeaders ?? true);
     const corsHeaders = cors.allowed ? { ...cors.headers } : {};
     const fail = (error: ProxyError): void => {
       sendProxyError(res, error, { ...corsHeaders, ...SAFETY_HEADERS });

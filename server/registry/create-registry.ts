@@ -1,11 +1,12 @@
-// The embedded read-only registry: distribution-spec pull endpoints (/v2/, catalog, tags, manifests, blobs with
-// Range) over a LayoutStore. Node side; every write method answers 405 UNSUPPORTED.
+// The embedded registry: distribution-spec pull endpoints (/v2/, catalog, tags, manifests, blobs with Range) over a
+// LayoutStore. Node side; write methods answer 405 UNSUPPORTED unless push routes are given (--allow-push).
 import { createReadStream } from 'node:fs';
 import type * as http from 'node:http';
 import { parseRangeHeader } from './byte-range.ts';
 import type { LayoutStore, Repository } from './layout-store.ts';
 import { isRepositoryName, isTag, parseBlobDigest } from './names.ts';
 import { paginate } from './paginate.ts';
+import type { PushRoutes } from './push-routes.ts';
 import { REGISTRY_SAFETY_HEADERS, sendJson, sendRegistryError } from './registry-errors.ts';
 
 export type Registry = { handle(req: http.IncomingMessage, res: http.ServerResponse): void };
@@ -13,10 +14,10 @@ export type Registry = { handle(req: http.IncomingMessage, res: http.ServerRespo
 const ROUTE = /^\/v2\/(.+?)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+))$/;
 const READ_ONLY = { allow: 'GET, HEAD' };
 
-export function createRegistry(store: LayoutStore, log: (line: string) => void = () => undefined): Registry {
+export function createRegistry(store: LayoutStore, log: (line: string) => void = () => undefined, push?: PushRoutes): Registry {
   return {
     handle(req, res) {
-      route(store, req, res).catch((e: unknown) => {
+      route(store, req, res, push).catch((e: unknown) => {
         log(`strata registry: ${req.method} ${req.url}: ${(e as Error).message}`);
         if (!res.headersSent) sendRegistryError(req, res, 500, 'UNSUPPORTED', 'internal error while reading the image layout');
         else res.destroy();
@@ -25,11 +26,12 @@ export function createRegistry(store: LayoutStore, log: (line: string) => void =
   };
 }
 
-async function route(store: LayoutStore, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function route(store: LayoutStore, req: http.IncomingMessage, res: http.ServerResponse, push: PushRoutes | undefined): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://registry.invalid');
   const path = url.pathname;
+  if (push && (req.url ?? '/').split('?')[0] === path && req.method !== 'HEAD' && (await push.handle(req, res, url))) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    sendRegistryError(req, res, 405, 'UNSUPPORTED', `${req.method} is not supported: this registry is read-only`, {}, READ_ONLY);
+    sendRegistryError(req, res, 405, 'UNSUPPORTED', push ? `${req.method} is not supported on ${path.slice(0, 200)}` : `${req.method} is not supported: this registry is read-only (start strata serve with --allow-push to accept pushes)`, {}, READ_ONLY);
     return;
   }
   // A path the URL parser had to normalise (dot segments) names nothing here: refuse it rather than guess.

@@ -4,7 +4,8 @@ import type * as http from 'node:http';
 
 export type RegistryErrorCode =
   | 'NAME_INVALID' | 'NAME_UNKNOWN' | 'MANIFEST_UNKNOWN' | 'BLOB_UNKNOWN' | 'DIGEST_INVALID'
-  | 'TAG_INVALID' | 'PAGINATION_NUMBER_INVALID' | 'UNSUPPORTED';
+  | 'TAG_INVALID' | 'PAGINATION_NUMBER_INVALID' | 'UNSUPPORTED'
+  | 'BLOB_UPLOAD_UNKNOWN' | 'BLOB_UPLOAD_INVALID' | 'MANIFEST_INVALID' | 'MANIFEST_BLOB_UNKNOWN' | 'SIZE_INVALID' | 'TOOMANYREQUESTS';
 
 /** Headers every registry answer carries: bytes served from the app's origin must never be sniffed or run as a page. */
 export const REGISTRY_SAFETY_HEADERS = {

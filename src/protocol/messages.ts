@@ -1,5 +1,7 @@
 // Messages between the page (src/worker-client) and the analysis worker (src/analysis/worker). Types only:
 // every payload is structured-clone safe; large row batches may travel as transferred ArrayBuffers.
+import type { SimulationReport } from '../core/cow/report.ts';
+import type { DiskUsage } from '../core/drivers/disk-usage.ts';
 
 /** Where an image comes from. */
 export type ImageSourceSpec =
@@ -108,14 +110,109 @@ export type TreeRowOut = {
 
 export type WhiteoutRow = { readonly path: string; readonly opaque: boolean; readonly hides: number; readonly hiddenBytes: number; readonly hiddenPaths: readonly string[] };
 
+/** Change kinds of a file-level comparison (an image B against an image A). */
+export type ChangeKindName = 'added' | 'removed' | 'modified';
+
+/** Which file changes a `compare` window lists: empty kinds = all three; search as in TreeView.search. */
+export type CompareFilter = { readonly kinds: readonly ChangeKindName[]; readonly search: string };
+
+export type FileChangeRow = {
+  readonly path: string;
+  readonly change: ChangeKindName;
+  readonly sizeA: number | null;
+  readonly sizeB: number | null;
+  readonly typeA: string | null;
+  readonly typeB: string | null;
+  /** image layer holding the visible version on each side */
+  readonly layerA: number | null;
+  readonly layerB: number | null;
+};
+
+/** Two open images compared: shared layers, first difference, and one window of the (filtered) file diff. */
+export type CompareAnswer = {
+  /** digests both stacks hold */
+  readonly shared: readonly string[];
+  /** same diffId, different digest: the same layer recompressed */
+  readonly sharedByDiffId: readonly { readonly diffId: string; readonly digestA: string; readonly digestB: string }[];
+  readonly onlyA: readonly string[];
+  readonly onlyB: readonly string[];
+  /** index of the first layer where the stacks differ (by diffId); null when identical */
+  readonly firstDifference: number | null;
+  /** bytes B adds over A across every changed file (unfiltered) */
+  readonly sizeDelta: number;
+  /** changes of each kind before the filter */
+  readonly counts: { readonly added: number; readonly removed: number; readonly modified: number };
+  /** rows matching the filter */
+  readonly total: number;
+  readonly start: number;
+  readonly files: readonly FileChangeRow[];
+  /** a layer of either image failed or is still loading: the file diff covers the stacked layers only */
+  readonly partial: boolean;
+};
+
+/** One simulated container: a storage driver and its `k=v` options (redirect_dir=on, kernel=4.19, lvm=direct, …). */
+export type SimulationLane = { readonly driver: string; readonly options: readonly string[] };
+
+/** One entry of the container layer (upper / rw dir) after the commands, as the driver stores it. */
+export type ContainerLayerRow = {
+  readonly path: string;
+  readonly kind: 'whiteout' | 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo';
+  readonly size: number;
+  /** an object of the same path exists below: copied up (or replaced) */
+  readonly copiedUp: boolean;
+  readonly opaque: boolean;
+  readonly metacopy: boolean;
+  readonly redirect: string | null;
+};
+
+export type SimulationOut = { readonly report: SimulationReport; readonly layer: readonly ContainerLayerRow[] };
+
+export type LayoutOut = {
+  readonly driver: string;
+  /** the /var/lib/docker tree as indented text lines (drivers/layout-tree.ts renderLayout) */
+  readonly lines: readonly string[];
+  readonly truncated: boolean;
+  readonly diskUsage: DiskUsage;
+  readonly notes: readonly string[];
+};
+
+export type CommitOutput = { readonly kind: 'archive'; readonly tag: string } | { readonly kind: 'push'; readonly target: string };
+
+export type CommitOut = {
+  readonly method: string;
+  readonly diffId: string;
+  /** sha256 of the gzip blob */
+  readonly digest: string;
+  readonly chainId: string;
+  readonly parentChainId: string | null;
+  readonly layerBytes: number;
+  readonly tarBytes: number;
+  readonly configDigest: string;
+  readonly manifestDigest: string;
+  /** the tar's entries in order, as `tar -t` lists them */
+  readonly entries: readonly string[];
+  readonly notes: readonly string[];
+  /** where the image was pushed (`host/repo:tag`), for push */
+  readonly pushedTo: string | null;
+};
+
 export type Request =
   | { readonly type: 'open'; readonly id: number; readonly source: ImageSourceSpec; readonly proxyBase: string; readonly concurrency?: number }
   | { readonly type: 'rows'; readonly id: number; readonly imageId: string; readonly view: TreeView; readonly start: number; readonly count: number }
   | { readonly type: 'file'; readonly id: number; readonly imageId: string; readonly path: string; readonly layer: number; readonly maxBytes: number }
   | { readonly type: 'whiteouts'; readonly id: number; readonly imageId: string; readonly layer: number }
+  /** compares two open images (B against A); the comparison is cached per pair, windows are cut from it */
+  | { readonly type: 'compare'; readonly id: number; readonly imageIdA: string; readonly imageIdB: string; readonly filter?: CompareFilter; readonly start: number; readonly count: number }
+  /** manifest and config only (no layer is read): answered by one 'image' message; the image is not kept open */
+  | { readonly type: 'describe'; readonly id: number; readonly source: ImageSourceSpec; readonly proxyBase: string }
   | { readonly type: 'close'; readonly id: number; readonly imageId: string }
   | { readonly type: 'cancel'; readonly id: number; readonly target: number }
-  | { readonly type: 'clearCache'; readonly id: number };
+  | { readonly type: 'clearCache'; readonly id: number }
+  /** runs the commands in a simulated container on the (fully loaded) image, once per lane (1–3) */
+  | { readonly type: 'simulate'; readonly id: number; readonly imageId: string; readonly lanes: readonly SimulationLane[]; readonly commands: readonly string[] }
+  | { readonly type: 'layout'; readonly id: number; readonly imageId: string; readonly lane: SimulationLane; readonly commands: readonly string[]; readonly expand?: boolean }
+  /** commits the container layer: an OCI archive to download, or a push to this server's embedded registry */
+  | { readonly type: 'commit'; readonly id: number; readonly imageId: string; readonly lane: SimulationLane; readonly commands: readonly string[]; readonly output: CommitOutput };
 
 export type Response =
   | { readonly type: 'image'; readonly id: number; readonly info: ImageInfo }
@@ -129,5 +226,10 @@ export type Response =
   | { readonly type: 'file'; readonly id: number; readonly path: string; readonly size: number; readonly truncated: boolean; readonly bytes: ArrayBuffer }
   /** partial: measured on an inexact tree below the layer (a lower layer failed or is still loading) */
   | { readonly type: 'whiteouts'; readonly id: number; readonly rows: readonly WhiteoutRow[]; readonly partial?: boolean }
+  | ({ readonly type: 'compare'; readonly id: number } & CompareAnswer)
+  | { readonly type: 'simulation'; readonly id: number; readonly results: readonly SimulationOut[] }
+  | { readonly type: 'layout'; readonly id: number; readonly layout: LayoutOut }
+  /** archive: the OCI archive's bytes (transferred) when output.kind was 'archive' */
+  | { readonly type: 'commit'; readonly id: number; readonly commit: CommitOut; readonly archive?: ArrayBuffer }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly code: string; readonly message: string };

@@ -39,7 +39,8 @@ export function sourceRegistry(source: ImageSource | null): string | null {
   return parts.ok ? parts.value.registry : null;
 }
 
-function toSpec(source: ImageSource): ImageSourceSpec {
+/** The worker request source for a page source, with credentials for its registry when the user gave some. */
+export function toSpec(source: ImageSource): ImageSourceSpec {
   if (source.kind === 'file') return { kind: 'file', file: source.file, ...(source.platform !== null ? { platform: source.platform } : {}) };
   const host = sourceRegistry(source);
   const credentials = host !== null ? credentialsFor(host) : undefined;

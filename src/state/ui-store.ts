@@ -57,5 +57,5 @@ export const useUiStore = create<UiState & UiActions>()((set) => ({
 
 /** The shareable subset of the store. */
 export function selectUrlState(s: UiState): UrlState {
-  return { image: s.image, platform: s.platform, layer: s.layer, path: s.path, view: s.view, mode: s.mode, kinds: s.kinds, search: s.search, sort: s.sort };
+  return { page: s.page, compare: s.compare, shared: s.shared, image: s.image, platform: s.platform, layer: s.layer, path: s.path, view: s.view, mode: s.mode, kinds: s.kinds, search: s.search, sort: s.sort };
 }

@@ -1,12 +1,14 @@
 // The shareable part of the view, read from and written to the query string (image, platform, layer, path, view,
 // tree mode, diff filters, search, sort) so a reload or a shared link reproduces the view. Page side, pure functions.
 import type { DiffKindName } from '../protocol/messages.ts';
+import { DEFAULT_PAGE_URL_STATE, parsePageUrlState, writePageUrlState, type PageUrlState } from './page-url-state.ts';
 
-export type ViewName = 'files' | 'whiteouts' | 'summary';
+export type ViewName = 'files' | 'whiteouts' | 'summary' | 'container';
 export type TreeMode = 'merged' | 'layer';
 export type SortName = 'name' | 'size';
 
-export type UrlState = {
+/** The page (explore / compare / shared) and its own fields live in page-url-state.ts. */
+export type UrlState = PageUrlState & {
   readonly image: string | null;
   readonly platform: string | null;
   readonly layer: number | null;
@@ -19,9 +21,9 @@ export type UrlState = {
 };
 
 export const ALL_KINDS: readonly DiffKindName[] = ['added', 'modified', 'removed', 'unmodified'];
-export const DEFAULT_URL_STATE: UrlState = { image: null, platform: null, layer: null, path: null, view: 'files', mode: 'merged', kinds: ALL_KINDS, search: '', sort: 'name' };
+export const DEFAULT_URL_STATE: UrlState = { ...DEFAULT_PAGE_URL_STATE, image: null, platform: null, layer: null, path: null, view: 'files', mode: 'merged', kinds: ALL_KINDS, search: '', sort: 'name' };
 
-const VIEWS: readonly ViewName[] = ['files', 'whiteouts', 'summary'];
+const VIEWS: readonly ViewName[] = ['files', 'whiteouts', 'summary', 'container'];
 
 /** Reads a query string ("?image=…&layer=2") into a full state; unknown or malformed values fall back to defaults. */
 export function parseUrlState(search: string): UrlState {
@@ -32,6 +34,7 @@ export function parseUrlState(search: string): UrlState {
   const kindsText = q.get('kinds');
   const kinds = kindsText === null ? ALL_KINDS : ALL_KINDS.filter((k) => kindsText.split(',').includes(k));
   return {
+    ...parsePageUrlState(q),
     image: q.get('image') || null,
     platform: q.get('platform') || null,
     layer,
@@ -56,6 +59,7 @@ export function formatUrlState(s: UrlState): string {
   if (s.kinds.length !== ALL_KINDS.length) q.set('kinds', s.kinds.join(','));
   if (s.search !== '') q.set('q', s.search);
   if (s.sort !== 'name') q.set('sort', s.sort);
+  writePageUrlState(q, s);
   const text = q.toString();
   return text === '' ? '' : `?${text}`;
 }

@@ -1,7 +1,7 @@
 // The page side of the analysis worker (implements AnalysisClient): starts the worker on first use, numbers
 // requests, turns AbortSignals into `cancel` messages, routes progress events to handlers, and shuts the worker
 // down after a minute with no open image and nothing in flight. Browser main thread.
-import type { ImageSourceSpec, Request, Response, TreeView } from '../protocol/messages.ts';
+import type { CompareFilter, ImageSourceSpec, Request, Response, TreeView } from '../protocol/messages.ts';
 import type { AnalysisClient, OpenHandlers } from './analysis-client.ts';
 
 /** What the bridge needs of a Worker (tests pass a fake). */
@@ -173,6 +173,22 @@ export function createWorkerBridge(options: BridgeOptions = {}): AnalysisClient 
       }, signal),
     whiteouts: (imageId: string, layer: number, signal?: AbortSignal) =>
       ask({ type: 'whiteouts', imageId, layer }, 'whiteouts', (r) => (r as Extract<Response, { type: 'whiteouts' }>).rows, signal),
+    compare: (imageIdA: string, imageIdB: string, filter: CompareFilter, start: number, count: number, signal?: AbortSignal) =>
+      ask({ type: 'compare', imageIdA, imageIdB, filter, start, count }, 'compare', (r) => {
+        const { type: _type, id: _id, ...answer } = r as Extract<Response, { type: 'compare' }>;
+        return answer;
+      }, signal),
+    describe: (source: ImageSourceSpec, signal?: AbortSignal) =>
+      ask({ type: 'describe', source, proxyBase }, 'image', (r) => (r as Extract<Response, { type: 'image' }>).info, signal),
+    simulate: (imageId, lanes, commands, signal) =>
+      ask({ type: 'simulate', imageId, lanes, commands }, 'simulation', (r) => (r as Extract<Response, { type: 'simulation' }>).results, signal),
+    layout: (imageId, lane, commands, expand, signal) =>
+      ask({ type: 'layout', imageId, lane, commands, expand }, 'layout', (r) => (r as Extract<Response, { type: 'layout' }>).layout, signal),
+    commit: (imageId, lane, commands, output, signal) =>
+      ask({ type: 'commit', imageId, lane, commands, output }, 'commit', (r) => {
+        const v = r as Extract<Response, { type: 'commit' }>;
+        return { commit: v.commit, archive: v.archive ? new Uint8Array(v.archive) : null };
+      }, signal),
     close(imageId: string): void {
       openImages.delete(imageId);
       if (worker) worker.postMessage({ type: 'close', id: nextId++, imageId });

@@ -20,6 +20,8 @@ export type ResolvedImage = {
   readonly manifest?: ImageManifest;
   readonly platformChoice?: string;
   readonly config: ImageConfig;
+  /** the config JSON as stored, for building a derived image (commit of a simulated container) */
+  readonly configBytes?: Uint8Array;
   readonly configDigest?: Digest;
   readonly layers: readonly LayerJob[];
   readonly repoTags: readonly string[];
@@ -94,7 +96,7 @@ async function resolveDockerArchive(files: LayoutFiles, codecs: Codecs, options:
       open: (signal) => files.stream(path, signal),
     });
   }
-  return { source: files.description, format: 'docker-archive', config, ...(configDigest ? { configDigest } : {}), layers, repoTags: tagsOf(entry), warnings: [] };
+  return { source: files.description, format: 'docker-archive', config, configBytes, ...(configDigest ? { configDigest } : {}), layers, repoTags: tagsOf(entry), warnings: [] };
 }
 
 /** "blobs/sha256/<hex>" or "<hex>.json" (legacy config names are the image id, the config's sha256). */
@@ -148,7 +150,7 @@ async function resolveOciLayout(files: LayoutFiles, codecs: Codecs, options: Res
     open: (signal: AbortSignal) => files.stream(blobPath(d.digest), signal),
   }));
   return {
-    source: files.description, format: 'oci-layout', config, configDigest: manifest.config.digest, manifest, layers, repoTags: [], warnings,
+    source: files.description, format: 'oci-layout', config, configBytes, configDigest: manifest.config.digest, manifest, layers, repoTags: [], warnings,
     ...(manifestDigest ? { manifestDigest } : {}), ...(choice ? { platformChoice: choice } : {}),
   };
 }

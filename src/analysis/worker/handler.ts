@@ -1,11 +1,15 @@
 // The analysis worker's request handler (worker side; Node tests drive it directly with a fake `post`): opens
-// images from a registry or a dropped archive, streams progress, answers row windows, whiteouts and file
-// contents, and honours cancel/close by aborting the request's downloads. Errors carry a code and a message.
+// images from a registry or a dropped archive, streams progress, answers row windows, whiteouts, file contents and
+// comparisons of two open images, describes an image without reading layers, and honours cancel/close by aborting
+// the request's downloads. Errors carry a code and a message.
 import { parsePlatformString, type Platform } from '../../core/oci/platform.ts';
 import type { ImageSourceSpec, Request, Response } from '../../protocol/messages.ts';
 import type { Codecs } from '../codecs.ts';
 import { LayerError } from '../layer-error.ts';
+import { ComparisonCache } from './compare-request.ts';
 import type { LayerLimits } from '../layer-pipeline.ts';
+import { commitImage } from './commit-container.ts';
+import { layoutOf, simulateLanes } from './container-requests.ts';
 import { openFileImage, type OpenedImage } from './file-source.ts';
 import { describeImage } from './image-info.ts';
 import { ImageSession } from './image-session.ts';
@@ -37,6 +41,7 @@ const MAX_CONCURRENCY = 6;
 export function createAnalysisHandler(env: AnalysisEnv): AnalysisHandler {
   const images = new Map<string, ImageSession>();
   const requests = new Map<number, AbortController>();
+  const comparisons = new ComparisonCache();
   const now = env.now ?? (() => Date.now());
   let sequence = 0;
   const post = env.post;
@@ -120,6 +125,18 @@ export function createAnalysisHandler(env: AnalysisEnv): AnalysisHandler {
           const r = s.whiteouts(req.layer);
           post(r.ok ? { type: 'whiteouts', id: req.id, rows: r.value.rows, partial: r.value.partial } : { type: 'error', id: req.id, ...r.error });
         });
+      case 'compare':
+        return answer(req.id, req.imageIdA, (a) => {
+          const b = imageOr(req.id, req.imageIdB);
+          if (!b) return;
+          const r = comparisons.answer(a, b, req.filter, req.start, req.count);
+          post(r.ok ? { type: 'compare', id: req.id, ...r.value } : { type: 'error', id: req.id, ...r.error });
+        });
+      case 'describe':
+        return track(req.id, async (signal) => {
+          const opened = await openSource(req.source, req.proxyBase, platformOf(req.source.platform), signal);
+          post({ type: 'image', id: req.id, info: describeImage(`described-${++sequence}`, opened) });
+        });
       case 'file': {
         const s = imageOr(req.id, req.imageId);
         if (!s) return;
@@ -129,9 +146,22 @@ export function createAnalysisHandler(env: AnalysisEnv): AnalysisHandler {
           else post({ type: 'file', id: req.id, ...r.value }, [r.value.bytes]);
         });
       }
+      case 'simulate':
+        return answer(req.id, req.imageId, (s) => post({ type: 'simulation', id: req.id, results: simulateLanes(s, req.lanes, req.commands) }));
+      case 'layout':
+        return answer(req.id, req.imageId, (s) => post({ type: 'layout', id: req.id, layout: layoutOf(s, req.lane, req.commands, req.expand === true) }));
+      case 'commit': {
+        const s = imageOr(req.id, req.imageId);
+        if (!s) return;
+        return track(req.id, async (signal) => {
+          const r = await commitImage(s, { codecs: env.codecs, origin: env.origin, fetch: env.fetch }, req, AbortSignal.any([signal, s.controller.signal]));
+          post({ type: 'commit', id: req.id, commit: r.commit, ...(r.archive ? { archive: r.archive } : {}) }, r.archive ? [r.archive] : []);
+        });
+      }
       case 'close': {
         images.get(req.imageId)?.close(new LayerError('ABORTED', `image ${req.imageId} was closed`));
         images.delete(req.imageId);
+        comparisons.forget(req.imageId);
         post({ type: 'done', id: req.id });
         return;
       }

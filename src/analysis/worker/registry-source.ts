@@ -75,6 +75,7 @@ export async function openRegistryImage(reference: string, options: RegistryOpen
     platforms: [...platforms], warnings,
     image: {
       source, format: 'registry', manifest: resolved.manifest, manifestDigest: resolved.manifestDigest, config, configDigest: resolved.manifest.config.digest,
+      ...(resolved.configBytes ? { configBytes: resolved.configBytes } : {}),
       layers, repoTags: ref.tag ? [`${ref.registry}/${repo}:${ref.tag}`] : [], warnings: [],
       ...(choice ? { platformChoice: `${choice.descriptor.platform ? formatPlatform(choice.descriptor.platform) : 'unspecified'}: ${choice.reason}` } : {}),
     },

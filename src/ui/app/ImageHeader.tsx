@@ -13,6 +13,8 @@ export function ImageHeader() {
   const name = s.source?.kind === 'file' ? s.source.file.name : s.source?.reference ?? '';
   const done = s.layers.filter((l) => l !== undefined && l.status !== 'loading' && l.status !== 'queued').length;
   const failed = s.layers.filter((l) => l?.status === 'failed').length;
+  // A full browser store is told once for the image, not only in a layer's tooltip (hardening B4).
+  const cacheFull = s.layers.some((l) => l?.warnings.some((w) => w.code === 'CACHE_FULL') === true);
   const bytes = s.layers.reduce((n, l) => n + (l?.compressedBytes ?? 0), 0);
   const close = () => {
     setImage(null, null);
@@ -32,6 +34,7 @@ export function ImageHeader() {
       <PlatformPicker />
       <button type="button" onClick={close}>Close image</button>
       {s.info?.warnings.map((w) => <p key={w} className="warning">{w}</p>)}
+      {cacheFull && <p className="warning cache-full">Browser storage is full: layer indexes are not being cached, so this image will be downloaded again next time; the analysis goes on without caching.</p>}
       {s.failure !== null && <FailureNotice failure={s.failure} title={s.info === null ? `Could not open ${name}` : `Some of ${name} could not be read`} onRetry={s.retry} />}
     </section>
   );

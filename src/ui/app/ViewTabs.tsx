@@ -3,12 +3,14 @@
 import type { KeyboardEvent } from 'react';
 import { useUiStore } from '../../state/ui-store.ts';
 import type { ViewName } from '../../state/url-state.ts';
+import { ContainerPanel } from '../container/ContainerPanel.tsx';
 import { SummaryPanel } from '../summary/SummaryPanel.tsx';
 import { FilesPanel } from '../tree/FilesPanel.tsx';
 import { WhiteoutsPanel } from '../whiteouts/WhiteoutsPanel.tsx';
 
 const TABS: readonly { id: ViewName; label: string }[] = [
   { id: 'files', label: 'Files' }, { id: 'whiteouts', label: 'Whiteouts' }, { id: 'summary', label: 'Summary' },
+  { id: 'container', label: 'Container' },
 ];
 
 export function ViewTabs() {
@@ -34,6 +36,7 @@ export function ViewTabs() {
         {view === 'files' && <FilesPanel />}
         {view === 'whiteouts' && <WhiteoutsPanel />}
         {view === 'summary' && <SummaryPanel />}
+        {view === 'container' && <ContainerPanel />}
       </div>
     </section>
   );

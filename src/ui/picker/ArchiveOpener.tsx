@@ -4,12 +4,17 @@ import { useState, type DragEvent } from 'react';
 import { useImageSession } from '../../state/image-session.ts';
 import { useUiStore } from '../../state/ui-store.ts';
 
-export function ArchiveOpener() {
+/** Without onFile it opens the archive in the explorer; a Compare side passes its own handler. */
+export function ArchiveOpener({ onFile }: { readonly onFile?: (file: File) => void }) {
   const openImage = useImageSession((s) => s.openImage);
   const setImage = useUiStore((s) => s.setImage);
   const [over, setOver] = useState(false);
   const open = (file: File | undefined) => {
     if (file === undefined) return;
+    if (onFile !== undefined) {
+      onFile(file);
+      return;
+    }
     setImage(null, null);
     openImage({ kind: 'file', file, platform: null });
   };

@@ -1,5 +1,6 @@
 // State behind the image picker: registry preset, typed reference, catalog suggestions and tag list for the
-// registry the reference names. Page side; listings come from src/queries.
+// registry the reference names; by default it opens the explorer's image, or hands the reference to a target.
+// Page side; listings come from src/queries.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { catalogQueryOptions, tagsQueryOptions } from '../../queries/registry-listing.ts';
@@ -12,9 +13,13 @@ const NO_CATALOG: ReadonlySet<string> = new Set(['docker.io', 'ghcr.io', 'quay.i
 
 export type ImagePickerModel = ReturnType<typeof useImagePicker>;
 
-export function useImagePicker() {
-  const image = useUiStore((s) => s.image);
+/** Another owner of the reference (a Compare side) instead of the explorer's image in useUiStore. */
+export type PickerTarget = { readonly reference: string | null; onOpen(reference: string): void };
+
+export function useImagePicker(target?: PickerTarget) {
+  const uiImage = useUiStore((s) => s.image);
   const setImage = useUiStore((s) => s.setImage);
+  const image = target !== undefined ? target.reference : uiImage;
   useCredentialsStore((s) => s.byHost);
   const [preset, setPreset] = useState<RegistryPreset>('local');
   const [customHost, setCustomHost] = useState('');
@@ -49,7 +54,9 @@ export function useImagePicker() {
     chooseTag: (tag: string) => setText(`${repositoryText}:${tag}`),
     listingFailure,
     submit: () => {
-      if (parts.ok) setImage(reference, null);
+      if (!parts.ok) return;
+      if (target !== undefined) target.onOpen(reference);
+      else setImage(reference, null);
     },
   };
 }
