@@ -197,7 +197,17 @@ export class RegistrySession {
       headers: response.headers,
       url: result.finalUrl,
       chunks,
-      readBody: (maxBytes, tooLarge) => collectBounded(chunks(), maxBytes, tooLarge),
+      readBody: async (maxBytes, tooLarge) => {
+        // A declared length over the cap is refused before reading a byte (hardening P10/S16: caps on every read).
+        const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          consumed = true;
+          await response.body?.cancel().catch(() => undefined);
+          abort.dispose();
+          throw tooLarge();
+        }
+        return collectBounded(chunks(), maxBytes, tooLarge);
+      },
       discard: async () => {
         if (!consumed) {
           consumed = true;

@@ -12,26 +12,28 @@ export function LayerStacks({ answer, a, b }: Props) {
   const markOf = (l: LayerSummary): Mark => (l.digest !== null && shared.has(l.digest) ? 'shared' : l.digest !== null && recompressed.has(l.digest) ? 'recompressed' : 'only');
   const rows = Math.max(a.layers.length, b.layers.length);
   return (
-    <table className="layer-stacks" aria-label="Layers side by side">
-      <thead>
-        <tr><th scope="col">#</th><th scope="col">Image A</th><th scope="col">At this position</th><th scope="col">Image B</th></tr>
-      </thead>
-      <tbody>
-        {Array.from({ length: rows }, (_, i) => {
-          const la = a.layers[i];
-          const lb = b.layers[i];
-          const first = answer.firstDifference === i;
-          return (
-            <tr key={i} className={first ? 'first-diff' : undefined} data-layer={i}>
-              <th scope="row">{i}</th>
-              <td>{la !== undefined && <LayerCell layer={la} mark={markOf(la)} side="A" />}</td>
-              <td className="relation">{relationOf(la, lb)}{first && <strong className="first-label"> · first difference</strong>}</td>
-              <td>{lb !== undefined && <LayerCell layer={lb} mark={markOf(lb)} side="B" />}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="stacks-scroll">
+      <table className="layer-stacks" aria-label="Layers side by side">
+        <thead>
+          <tr><th scope="col">#</th><th scope="col">Image A</th><th scope="col">At this position</th><th scope="col">Image B</th></tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: rows }, (_, i) => {
+            const la = a.layers[i];
+            const lb = b.layers[i];
+            const first = answer.firstDifference === i;
+            return (
+              <tr key={i} className={first ? 'first-diff' : undefined} data-layer={i}>
+                <th scope="row">{i}</th>
+                <td>{la !== undefined && <LayerCell layer={la} mark={markOf(la)} side="A" />}</td>
+                <td className="relation">{relationOf(la, lb)}{first && <strong className="first-label"> · first difference</strong>}</td>
+                <td>{lb !== undefined && <LayerCell layer={lb} mark={markOf(lb)} side="B" />}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -4,7 +4,7 @@
 import type { LayerSharing } from '../../core/oci/layer-sharing.ts';
 import { formatBytes, shortDigest } from '../common/format.ts';
 
-const MIN_WIDTH = 34;
+const MIN_WIDTH = 52;
 const SPREAD = 260;
 const IMAGE_WIDTH = 260;
 const BYTES_WIDTH = 90;

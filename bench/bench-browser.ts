@@ -1,0 +1,203 @@
+// The browser half of the full benchmark (node driving headless Chromium): pushes the bench blobs into a real
+// distribution registry (Debian docker-registry) with src/registry/push.ts, serves an esbuild bundle of the app's
+// real worker entry (workers/analysis.worker.ts) and worker bridge from strata serve, which also proxies the
+// registry, and times each image through the worker protocol: throughput, worker heap (CDP), first rows, 100-row
+// windows, main-thread long tasks, proxied vs direct blob reads and a cached reopen (IndexedDB).
+import { execFile } from 'node:child_process';
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Page } from 'playwright-core';
+import { formatDigest } from '../src/core/oci/digest.ts';
+import { MEDIA } from '../src/core/oci/media-types.ts';
+import { pushBlob, pushBlobStream, pushManifest } from '../src/registry/push.ts';
+import { startRealRegistry } from '../src/testing/real-registry.ts';
+import { createTestClient } from '../src/testing/registry-test-kit.ts';
+import { startServer } from '../server/serve.ts';
+import { OUT_DIR, type BenchBlob } from './bench-inputs.ts';
+import { WorkerHeap } from './worker-heap.ts';
+import type { OpenTiming } from './bench-page.ts';
+
+export type BrowserCase = {
+  readonly blob: string;
+  readonly compression: 'gzip' | 'zstd';
+  readonly secs: number;
+  readonly mbpsIn: number;
+  readonly mbpsOut: number;
+  readonly entries: number;
+  readonly status: string;
+  readonly firstByteMs: number | null;
+  readonly firstRowsMs: number;
+  readonly firstByteToFirstRowsMs: number | null;
+  readonly peakWorkerHeapBytes: number;
+  readonly retainedWorkerHeapBytes: number;
+  readonly retainedBytesPerEntry: number;
+  readonly firstWindowMs: number;
+  readonly windowMedianMs: number;
+  readonly windowP95Ms: number;
+  readonly windowMaxMs: number;
+  readonly longTasks: { readonly count: number; readonly maxMs: number };
+  readonly cachedReopen: { readonly firstRowsMs: number; readonly doneMs: number; readonly status: string } | null;
+  readonly file?: { readonly path: string; readonly ms: number; readonly size: number; readonly requestedBytes: number } | undefined;
+};
+
+export type BrowserReport = {
+  readonly chromium: string;
+  readonly cases: BrowserCase[];
+  readonly proxy: { readonly directMBps: number; readonly proxiedMBps: number; readonly ratio: number; readonly blobBytes: number };
+};
+
+const WEB_DIR = resolve(OUT_DIR, 'web');
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
+const quantile = (v: number[], q: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * q))] ?? 0;
+
+/** index.html + the page bundle + the worker bundle, all built from the app's sources. */
+async function buildWeb(): Promise<void> {
+  mkdirSync(WEB_DIR, { recursive: true });
+  const common = { bundle: true, format: 'esm', target: 'chrome120', minify: true, logLevel: 'warning', sourcemap: false } as const;
+  await build({ ...common, entryPoints: [resolve(import.meta.dirname, '..', 'workers', 'analysis.worker.ts')], outfile: resolve(WEB_DIR, 'analysis.worker.js') });
+  await build({ ...common, entryPoints: [resolve(import.meta.dirname, 'bench-page.ts')], outfile: resolve(WEB_DIR, 'bench-page.js') });
+  writeFileSync(resolve(WEB_DIR, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><title>strata bench</title><script type="module" src="/bench-page.js"></script></head><body></body></html>');
+}
+
+async function pushBlobImage(host: string, repo: string, blob: BenchBlob): Promise<void> {
+  const client = createTestClient(host);
+  const chunks = (async function* () {
+    for await (const c of createReadStream(blob.path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) yield new Uint8Array(c.buffer, c.byteOffset, c.length);
+  })();
+  const layer = await pushBlobStream(client, repo, chunks, { expectedDigest: blob.digest as ReturnType<typeof formatDigest>, chunkSize: 64 << 20 });
+  if (layer.digest !== blob.digest) throw new Error(`pushed ${layer.digest}, expected ${blob.digest}`);
+  const config = new TextEncoder().encode(JSON.stringify({
+    architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [blob.diffId] },
+    history: [{ created_by: `strata bench: ${blob.name}` }],
+  }));
+  const cfg = await pushBlob(client, repo, config);
+  const layerType = blob.compression === 'zstd' ? 'application/vnd.oci.image.layer.v1.tar+zstd' : MEDIA.ociLayerGzip;
+  const manifest = {
+    schemaVersion: 2, mediaType: MEDIA.ociManifest,
+    config: { mediaType: MEDIA.ociConfig, digest: cfg.digest, size: config.byteLength },
+    layers: [{ mediaType: layerType, digest: blob.digest, size: blob.bytes }],
+  };
+  await pushManifest(client, repo, 'latest', new TextEncoder().encode(JSON.stringify(manifest)), MEDIA.ociManifest);
+}
+
+/** MB/s reading `url` to the end in a separate node process (async: the proxy runs on this process's event loop). */
+function readRate(url: string): Promise<number> {
+  const script = `const t=performance.now();let n=0;const r=await fetch(${JSON.stringify(url)});for await (const c of r.body) n+=c.length;console.log(JSON.stringify({n,ms:performance.now()-t}))`;
+  return new Promise((ok, fail) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }, (e, stdout, stderr) => {
+      if (e) return fail(new Error(`reading ${url}: ${stderr}`));
+      const { n, ms } = JSON.parse(stdout) as { n: number; ms: number };
+      ok(n / ms / 1000);
+    });
+  });
+}
+
+type CpuProfile = { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+
+/** Self time per function of a CPU profile, the top `n`, as "ms function file:line". */
+function topSelfTime(p: CpuProfile, n: number): string[] {
+  const byId = new Map(p.nodes.map((x) => [x.id, x]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+}
+
+async function measureCase(page: Page, heap: WorkerHeap, reference: string, blob: BenchBlob, filePath: string | undefined, profile = false): Promise<BrowserCase> {
+  await page.evaluate(() => window.strataBench.clearCache());
+  const baseline = await heap.retainedAfterGc();
+  await page.evaluate(() => window.strataBench.takeLongTasks());
+  if (profile) {
+    await heap.call('Profiler.enable');
+    await heap.call('Profiler.setSamplingInterval', { interval: 1000 });
+    await heap.call('Profiler.start');
+  }
+  heap.start(100);
+  const open = await page.evaluate((ref) => window.strataBench.openImage(ref), reference) as OpenTiming;
+  const peak = await heap.stop();
+  if (profile) {
+    const { profile: p } = await heap.call<{ profile: CpuProfile }>('Profiler.stop');
+    writeFileSync(resolve(OUT_DIR, `worker-${blob.name}.cpuprofile`), JSON.stringify(p));
+    console.log(`worker CPU profile of ${blob.name} (bench/out/worker-${blob.name}.cpuprofile), top self time:\n${topSelfTime(p, 15).join('\n')}`);
+  }
+  const retained = await heap.retainedAfterGc();
+  const windows = await page.evaluate((id) => window.strataBench.rowWindows(id, 300), open.imageId);
+  let file: BrowserCase['file'];
+  if (filePath !== undefined) {
+    const f = await page.evaluate(([id, p]) => window.strataBench.readFile(id!, p!), [open.imageId, filePath]);
+    file = { path: filePath, ms: f.ms, size: f.size, requestedBytes: -1 };
+  }
+  const longTasks = await page.evaluate(() => window.strataBench.takeLongTasks());
+  await page.evaluate((id) => window.strataBench.close(id), open.imageId);
+  const layer = open.layers[0]!;
+  const again = await page.evaluate((ref) => window.strataBench.openImage(ref), reference) as OpenTiming;
+  const cachedReopen: BrowserCase['cachedReopen'] = { firstRowsMs: again.firstRowsMs, doneMs: again.doneMs, status: again.layers[0]?.status ?? '?' };
+  await page.evaluate((id) => window.strataBench.close(id), again.imageId);
+  const secs = open.doneMs / 1000;
+  return {
+    blob: blob.name, compression: blob.compression, secs, mbpsIn: blob.bytes / secs / 1e6, mbpsOut: blob.tarBytes / secs / 1e6,
+    entries: layer.entries, status: layer.status,
+    firstByteMs: open.firstByteMs ?? null, firstRowsMs: open.firstRowsMs,
+    firstByteToFirstRowsMs: open.firstByteMs === undefined ? null : open.firstRowsMs - open.firstByteMs,
+    peakWorkerHeapBytes: peak - baseline, retainedWorkerHeapBytes: retained - baseline, retainedBytesPerEntry: (retained - baseline) / Math.max(1, layer.entries),
+    firstWindowMs: windows.firstMs, windowMedianMs: median(windows.ms), windowP95Ms: quantile(windows.ms, 0.95), windowMaxMs: Math.max(...windows.ms),
+    longTasks: { count: longTasks.length, maxMs: Math.max(0, ...longTasks) },
+    cachedReopen, ...(file ? { file } : {}),
+  };
+}
+
+export async function runBrowserBench(blobs: readonly BenchBlob[], options: { filePath?: string; profile?: boolean; log: (line: string) => void }): Promise<BrowserReport> {
+  const { log } = options;
+  await buildWeb();
+  const registry = await startRealRegistry();
+  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: false, distDir: WEB_DIR, allowHosts: [registry.host], log: () => undefined });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    for (const blob of blobs) {
+      const t = performance.now();
+      await pushBlobImage(registry.host, `bench/${repoName(blob)}`, blob);
+      log(`pushed ${blob.name} to ${registry.host}/bench/${repoName(blob)} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    const big = blobs[0]!;
+    const blobPath = `/v2/bench/${repoName(big)}/blobs/${big.digest}`;
+    await readRate(`${registry.url}${blobPath}`); // warm the page cache
+    const direct: number[] = [];
+    const proxied: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      direct.push(await readRate(`${registry.url}${blobPath}`));
+      proxied.push(await readRate(`${server.url}proxy/${registry.host}${blobPath}`));
+    }
+    const proxy = { directMBps: median(direct), proxiedMBps: median(proxied), ratio: median(proxied) / median(direct), blobBytes: big.bytes };
+    log(`blob reads: direct ${proxy.directMBps.toFixed(0)} MB/s, through strata serve's proxy ${proxy.proxiedMBps.toFixed(0)} MB/s (${(proxy.ratio * 100).toFixed(1)} %)`);
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    const heap = await WorkerHeap.attach(page);
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.title === 'strata-bench-ready');
+    await page.evaluate(() => window.strataBench.clearCache());
+    for (let i = 0; i < 50 && !heap.attached; i++) await new Promise((r) => setTimeout(r, 100));
+    const cases: BrowserCase[] = [];
+    for (const blob of blobs) {
+      log(`chromium: ${blob.name} …`);
+      const c = await measureCase(page, heap, `${registry.host}/bench/${repoName(blob)}:latest`, blob, blob === big ? options.filePath : undefined, options.profile === true);
+      log(`  ${c.secs.toFixed(1)} s, ${c.mbpsIn.toFixed(1)} MB/s in, ${c.mbpsOut.toFixed(1)} MB/s out, ${c.entries} entries (${c.status}), peak worker heap ${(c.peakWorkerHeapBytes / 1e6).toFixed(0)} MB`);
+      cases.push(c);
+    }
+    return { chromium: browser.version(), cases, proxy };
+  } finally {
+    await browser.close();
+    await server.close();
+    await registry.stop();
+  }
+}
+
+function repoName(blob: BenchBlob): string {
+  return blob.name.replace(/\.tar\./, '-').replace(/[^a-z0-9-]/g, '-');
+}
