@@ -1,0 +1,15 @@
+import { createReadStream, statSync } from 'node:fs';
+import { GzipCheckpointRecorder, planRead } from '../src/analysis/codecs/gzip-checkpoints.ts';
+import { TarReader } from '../src/core/layers/tar-reader.ts';
+const blob = 'bench/out/big.tar.gz';
+const t = performance.now();
+const rec = new GzipCheckpointRecorder();
+const files: { path: string; offset: number; size: number }[] = [];
+const reader = new TarReader({ onEntry: (e) => { if (e.kind === 0 || e.realSize > 0) files.push({ path: e.path, offset: e.headerOffset + 512, size: e.realSize }); return false; }, onBody: () => undefined, onEntryEnd: () => undefined, onWarning: () => undefined } as never);
+for await (const c of createReadStream(blob, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) for (const p of rec.push(new Uint8Array(c.buffer, c.byteOffset, c.length))) reader.push(p);
+const ix = rec.finish();
+const secs = (performance.now() - t) / 1000;
+const windows = ix.checkpoints.length * 32768;
+const spans = files.filter((f) => f.size > 0 && f.size < 1 << 20).map((f) => { const p = planRead(ix, f.offset, f.size); return p.end - p.start; }).sort((a, b) => a - b);
+const med = spans[spans.length >> 1]!, p95 = spans[Math.floor(spans.length * 0.95)]!, mean = spans.reduce((a, b) => a + b, 0) / spans.length;
+console.log(JSON.stringify({ blobBytes: statSync(blob).size, uncompressed: ix.uncompressedBytes, recordSecs: secs, recordMBpsOut: ix.uncompressedBytes / secs / 1e6, checkpoints: ix.checkpoints.length, windowBytes: windows, filesMeasured: spans.length, fetchedMedian: med, fetchedMean: mean, fetchedP95: p95 }, null, 1));
