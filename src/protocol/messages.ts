@@ -1,5 +1,6 @@
 // Messages between the page (src/worker-client) and the analysis worker (src/analysis/worker). Types only:
 // every payload is structured-clone safe; large row batches may travel as transferred ArrayBuffers.
+import type { FileChange } from '../core/tree/compare.ts';
 import type { SimulationReport } from '../core/cow/report.ts';
 import type { DiskUsage } from '../core/drivers/disk-usage.ts';
 
@@ -116,17 +117,8 @@ export type ChangeKindName = 'added' | 'removed' | 'modified';
 /** Which file changes a `compare` window lists: empty kinds = all three; search as in TreeView.search. */
 export type CompareFilter = { readonly kinds: readonly ChangeKindName[]; readonly search: string };
 
-export type FileChangeRow = {
-  readonly path: string;
-  readonly change: ChangeKindName;
-  readonly sizeA: number | null;
-  readonly sizeB: number | null;
-  readonly typeA: string | null;
-  readonly typeB: string | null;
-  /** image layer holding the visible version on each side */
-  readonly layerA: number | null;
-  readonly layerB: number | null;
-};
+/** One changed path of a comparison (the core type; plain data, structured-clone safe). */
+export type FileChangeRow = FileChange;
 
 /** Two open images compared: shared layers, first difference, and one window of the (filtered) file diff. */
 export type CompareAnswer = {
