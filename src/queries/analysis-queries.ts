@@ -35,3 +35,8 @@ export function whiteoutsQueryOptions(imageId: string, layer: number, epoch: num
     retry: false,
   });
 }
+
+/** Empties the IndexedDB cache of parsed layer indexes (the next open downloads every layer again). */
+export function clearLayerCache(): Promise<void> {
+  return getAnalysisClient().clearCache();
+}

@@ -9,6 +9,7 @@ import { ArchiveOpener } from '../picker/ArchiveOpener.tsx';
 import { ImagePicker } from '../picker/ImagePicker.tsx';
 import { SharedLayersPage } from '../shared/SharedLayersPage.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
+import { CacheControl } from './CacheControl.tsx';
 import { PageNav } from './PageNav.tsx';
 import { useOpenFromUrl } from './use-open-from-url.ts';
 import { ViewTabs } from './ViewTabs.tsx';
@@ -44,7 +45,7 @@ export function App() {
         )}
         {explore && status === 'idle' && <p className="intro">Type an image reference (try <code>demo/layers:latest</code> on this server) or open a <code>docker save</code> archive.</p>}
       </main>
-      <footer className="hint">Layers are streamed, verified and indexed in a Web Worker; only the rows you see are sent to the page.</footer>
+      <footer className="hint">Layers are streamed, verified and indexed in a Web Worker; only the rows you see are sent to the page. Parsed layers are cached in this browser by digest. <CacheControl /></footer>
     </>
   );
 }
