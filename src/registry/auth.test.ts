@@ -79,9 +79,14 @@ describe('bearer token flow', () => {
     const before = tokenGets(fake).length;
     const e = await rejection(client.getManifest('secret/repo', 'latest'));
     assert.equal(e.code, 'UNAUTHORIZED');
-    const after = tokenGets(fake).length - before;
-    assert.ok(after <= 2, `at most the proactive exchange plus one re-exchange, saw ${after}`);
-    assert.ok(fake.requestsTo('/v2/secret/repo/manifests').length <= 2);
+    const exchanges = tokenGets(fake).slice(before);
+    // Exactly one exchange for the new repository's scope and at most one re-exchange after the registry's
+    // insufficient_scope challenge; every one of them asks for repository:secret/repo:pull. No loop.
+    assert.ok(exchanges.length >= 1 && exchanges.length <= 2, `one exchange plus at most one re-exchange, saw ${exchanges.length}`);
+    for (const x of exchanges) assert.match(x.path, /scope=repository%3Asecret%2Frepo%3Apull/);
+    const tries = fake.requestsTo('/v2/secret/repo/manifests');
+    assert.ok(tries.length >= 1 && tries.length <= 2, `no retry loop on the manifest, saw ${tries.length} requests`);
+    assert.equal(tries.length, exchanges.length, 'each manifest try follows exactly one token exchange');
   });
 
   test('P22 a private repository requested anonymously reports "authentication required" with a hint, once', async () => {
