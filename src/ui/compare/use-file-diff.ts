@@ -1,10 +1,10 @@
 // State of the virtualized file diff: viewport measurement, the visible window, and the compare pages covering it
 // (only those rows are asked from the worker); the previous answer stays on screen while a new filter loads.
 import { keepPreviousData, useQueries } from '@tanstack/react-query';
-import { useLayoutEffect, useRef, useState } from 'react';
 import type { CompareAnswer, CompareFilter, FileChangeRow } from '../../protocol/messages.ts';
 import { compareQueryOptions, DIFF_PAGE } from '../../queries/compare-queries.ts';
 import { describeFailure, type Failure } from '../../state/failure.ts';
+import { useVirtualViewport } from '../common/use-virtual-viewport.ts';
 
 export const DIFF_ROW_HEIGHT = 26;
 const OVERSCAN = 10;
@@ -23,18 +23,7 @@ export type FileDiffModel = {
 };
 
 export function useFileDiff(imageIdA: string, imageIdB: string, filter: CompareFilter): FileDiffModel {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(400);
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (el === null) return;
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight || 400));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  const first = Math.max(0, Math.floor(scrollTop / DIFF_ROW_HEIGHT) - OVERSCAN);
-  const last = first + Math.ceil(height / DIFF_ROW_HEIGHT) + OVERSCAN * 2;
+  const { scrollRef, onScroll, first, last } = useVirtualViewport(DIFF_ROW_HEIGHT, OVERSCAN);
   const firstPage = Math.floor(first / DIFF_PAGE);
   const pages: number[] = [];
   for (let p = firstPage; p <= Math.floor(last / DIFF_PAGE); p++) pages.push(p * DIFF_PAGE);
@@ -45,7 +34,7 @@ export function useFileDiff(imageIdA: string, imageIdB: string, filter: CompareF
   const error = results.find((r) => r.error !== null)?.error ?? null;
   const total = answer?.total ?? 0;
   return {
-    scrollRef, onScroll: () => setScrollTop(scrollRef.current?.scrollTop ?? 0),
+    scrollRef, onScroll,
     first, last: Math.min(last, total - 1), total, answer,
     rowAt: (index) => {
       const data = results[Math.floor(index / DIFF_PAGE) - firstPage]?.data;

@@ -1,11 +1,12 @@
 // State of the virtualized Files tree: viewport measurement, the visible window of rows, the active (focused) row
 // kept in step with the URL's path, and "reveal this path" requests from the summary. Page side.
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TreeRowOut } from '../../protocol/messages.ts';
 import { rowsQueryOptions } from '../../queries/analysis-queries.ts';
 import { useImageSession } from '../../state/image-session.ts';
 import { useUiStore } from '../../state/ui-store.ts';
+import { useVirtualViewport } from '../common/use-virtual-viewport.ts';
 import { useTreeView } from './use-tree-view.ts';
 import { useTreeWindow } from './use-tree-window.ts';
 
@@ -15,24 +16,11 @@ const REVEAL_PAGE = 500;
 
 export function useFileTree() {
   const { imageId, view, epoch } = useTreeView();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(400);
+  const { scrollRef, onScroll, first, last, visible } = useVirtualViewport(ROW_HEIGHT, OVERSCAN);
   const [active, setActive] = useState(0);
   const selectPath = useUiStore((s) => s.selectPath);
   const setViewerOpen = useUiStore((s) => s.setViewerOpen);
 
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (el === null) return;
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight || 400));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const visible = Math.ceil(height / ROW_HEIGHT);
-  const last = first + visible + OVERSCAN * 2;
   const win = useTreeWindow(imageId, view, epoch, first, last);
 
   const scrollToIndex = useCallback((index: number) => {
@@ -41,7 +29,7 @@ export function useFileTree() {
     const top = index * ROW_HEIGHT;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
-  }, []);
+  }, [scrollRef]);
 
   const rowAtRef = useRef(win.rowAt);
   rowAtRef.current = win.rowAt;
@@ -56,7 +44,7 @@ export function useFileTree() {
   const activeRow = win.rowAt(Math.min(active, Math.max(0, win.total - 1)));
 
   return {
-    scrollRef, onScroll: () => setScrollTop(scrollRef.current?.scrollTop ?? 0),
+    scrollRef, onScroll,
     first, last: Math.min(last, win.total - 1), total: win.total, rowAt: win.rowAt, loading: win.loading, failure: win.failure,
     active, activeRow, moveTo, pageSize: Math.max(1, visible - 1),
     openFile: (row: TreeRowOut) => { selectPath(row.path); setViewerOpen(true); },
