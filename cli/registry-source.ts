@@ -51,7 +51,6 @@ export async function openRegistrySource(reference: string, options: SourceOptio
   if (options.tlsVerify === false) {
     // Node's fetch has no per-request switch; this process talks only to the registry the user named.
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    process.emitWarning = () => undefined;
   }
   const credentials = findCredentials(ref.registry, options.creds);
   const client = new RegistryClient({

@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { createXXHash64 } from 'hash-wasm';
 import type { Codecs, DecodeOptions, IncrementalHash } from '../analysis/codecs.ts';
 import type { ContentHasher } from '../core/layers/content-hash.ts';
+import { unzstd } from '../analysis/codecs/unzstd.ts';
 
 function nodeHasher(algorithm: 'sha256' | 'sha512'): IncrementalHash {
   const h = createHash(algorithm);
@@ -60,9 +61,6 @@ export const nodeCodecs: Codecs = {
   name: 'node (zlib, openssl, zstd wasm)',
   hasher: async (algorithm) => nodeHasher(algorithm),
   gunzip: gunzipNode,
-  unzstd: (input, options) => (async function* () {
-    const { unzstd } = await import('../analysis/codecs/unzstd.ts');
-    yield* unzstd(input, options);
-  })(),
+  unzstd,
   contentHasher,
 };
