@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeLayer } from '../src/analysis/layer-pipeline.ts';
-import { LayerIndexBuilder } from '../src/core/layers/layer-index.ts';
+import { LayerIndexBuilder } from '../src/core/layers/layer-index-builder.ts';
 import { TarReader } from '../src/core/layers/tar-reader.ts';
 import { nodeCodecs } from '../src/node/codecs.ts';
 import { tarHeader } from '../src/testing/tar-builder.ts';

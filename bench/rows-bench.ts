@@ -2,7 +2,7 @@
 // node_modules-shaped layer from tar headers (src/testing/tar-builder.ts), stacks it, then times the first
 // computation of several views and the 100-row windows read from them afterwards.
 // Run: node --import tsx bench/rows-bench.ts [entries]
-import { LayerIndexBuilder } from '../src/core/layers/layer-index.ts';
+import { LayerIndexBuilder } from '../src/core/layers/layer-index-builder.ts';
 import { TarReader } from '../src/core/layers/tar-reader.ts';
 import type { DiffId, Digest } from '../src/core/oci/digest.ts';
 import type { TreeView } from '../src/protocol/messages.ts';

@@ -1,7 +1,8 @@
 // The layer pipeline, shared by the worker and the CLI: blob stream → digest (compressed bytes) → sniffed
 // decompression → diffId (uncompressed bytes) → incremental tar reader → columnar layer index. Streaming,
 // bounded (size, ratio, absolute budget) and cancellable. Effectful shell over src/core.
-import { LayerIndexBuilder, type LayerIndex } from '../core/layers/layer-index.ts';
+import type { LayerIndex } from '../core/layers/layer-index.ts';
+import { LayerIndexBuilder } from '../core/layers/layer-index-builder.ts';
 import { TarReader } from '../core/layers/tar-reader.ts';
 import { digestAlgorithm, formatDigest, shortDigest, type DiffId, type Digest } from '../core/oci/digest.ts';
 import type { Codecs } from './codecs.ts';

@@ -1,7 +1,7 @@
 // Fuzz targets shared by the in-suite property tests and `npm run fuzz`: each takes bytes (or a string) and must
 // return without throwing, hanging or growing memory without bound. Node-side test kit.
 import { createPortableContentHasher } from '../core/layers/content-hash.ts';
-import { LayerIndexBuilder } from '../core/layers/layer-index.ts';
+import { LayerIndexBuilder } from '../core/layers/layer-index-builder.ts';
 import { TarReader } from '../core/layers/tar-reader.ts';
 import { parseImageConfig } from '../core/oci/config.ts';
 import { decodeJson } from '../core/oci/json.ts';

@@ -1,6 +1,7 @@
 // Test kit: turn tar specs into layer indexes and union trees through the real reader and builder.
 import { createPortableContentHasher } from '../core/layers/content-hash.ts';
-import { LayerIndexBuilder, type LayerIndex } from '../core/layers/layer-index.ts';
+import type { LayerIndex } from '../core/layers/layer-index.ts';
+import { LayerIndexBuilder } from '../core/layers/layer-index-builder.ts';
 import { TarReader } from '../core/layers/tar-reader.ts';
 import { stackLayers, type UnionTree } from '../core/tree/union-tree.ts';
 import { buildTar, type TarSpec } from './tar-builder.ts';

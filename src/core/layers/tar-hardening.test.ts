@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { buildTar, concat, paxBody, tarHeader } from '../../testing/tar-builder.ts';
 import { indexTar, layer, stack } from '../../testing/layers.ts';
 import { renderTree, listRows } from '../tree/tree-rows.ts';
-import { LayerIndexBuilder } from './layer-index.ts';
+import { LayerIndexBuilder } from './layer-index-builder.ts';
 import { TarReader } from './tar-reader.ts';
 import { KIND } from './tar-header.ts';
 
