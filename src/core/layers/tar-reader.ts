@@ -232,33 +232,9 @@ export class TarReader {
     let realSize = size;
     let sparse = false;
     if (pax) {
-      const p = pax.get('path');
-      if (p !== undefined) name = p;
-      const lp = pax.get('linkpath');
-      if (lp !== undefined) link = lp;
-      const ps = pax.get('size');
-      if (ps !== undefined) {
-        const n = parsePaxInteger(ps);
-        if (n === undefined) return fail('TAR_BAD_HEADER', `invalid PAX size "${ps.slice(0, 30)}" for "${name.slice(0, 200)}"`);
-        size = n;
-        realSize = n;
-      }
-      const sparseName = pax.get('GNU.sparse.name');
-      if (sparseName !== undefined) name = sparseName;
-      const real = pax.get('GNU.sparse.realsize') ?? pax.get('GNU.sparse.size');
-      if (real !== undefined) {
-        const n = parsePaxInteger(real);
-        if (n === undefined) return fail('TAR_BAD_HEADER', `invalid GNU sparse size for "${name.slice(0, 200)}"`);
-        realSize = n;
-        sparse = true;
-      }
-      const blocks = pax.get('GNU.sparse.numblocks');
-      if (blocks !== undefined) {
-        const n = parsePaxInteger(blocks);
-        if (n === undefined || n > this.limits.maxSparseEntries) {
-          return fail('TAR_LIMIT', `sparse map of "${name.slice(0, 200)}" has more than ${this.limits.maxSparseEntries} entries`);
-        }
-      }
+      const applied = applyPax(pax, { name, link, size }, this.limits.maxSparseEntries);
+      if ('code' in applied) return applied;
+      ({ name, link, size, realSize, sparse } = applied);
     }
     this.pax = undefined;
     this.longName = undefined;
@@ -390,6 +366,36 @@ export class TarReader {
 function cString(body: Uint8Array): string {
   const nul = body.indexOf(0);
   return decodeUtf8(nul >= 0 ? body.subarray(0, nul) : body);
+}
+
+/** Applies a pending PAX `x` header to the next filesystem entry (POSIX pax; GNU sparse 0.x/1.0 keys). */
+function applyPax(pax: Map<string, string>, h: { name: string; link: string; size: number }, maxSparse: number): { name: string; link: string; size: number; realSize: number; sparse: boolean } | CoreError {
+  let { name, link, size } = h;
+  let realSize = size;
+  let sparse = false;
+  name = pax.get('path') ?? name;
+  link = pax.get('linkpath') ?? link;
+  const ps = pax.get('size');
+  if (ps !== undefined) {
+    const n = parsePaxInteger(ps);
+    if (n === undefined) return fail('TAR_BAD_HEADER', `invalid PAX size "${ps.slice(0, 30)}" for "${name.slice(0, 200)}"`);
+    size = n;
+    realSize = n;
+  }
+  name = pax.get('GNU.sparse.name') ?? name;
+  const real = pax.get('GNU.sparse.realsize') ?? pax.get('GNU.sparse.size');
+  if (real !== undefined) {
+    const n = parsePaxInteger(real);
+    if (n === undefined) return fail('TAR_BAD_HEADER', `invalid GNU sparse size for "${name.slice(0, 200)}"`);
+    realSize = n;
+    sparse = true;
+  }
+  const blocks = pax.get('GNU.sparse.numblocks');
+  if (blocks !== undefined) {
+    const n = parsePaxInteger(blocks);
+    if (n === undefined || n > maxSparse) return fail('TAR_LIMIT', `sparse map of "${name.slice(0, 200)}" has more than ${maxSparse} entries`);
+  }
+  return { name, link, size, realSize, sparse };
 }
 
 function numberOr(paxValue: string | undefined, headerValue: number): number {
