@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MEDIA } from '../core/oci/media-types.ts';
-import { FakeRegistry } from '../testing/fake-registry.ts';
 import { buildImage } from '../testing/image-fixture.ts';
-import { createTestClient, rejection } from '../testing/registry-test-kit.ts';
+import { createTestClient, rejection, useFakeRegistry } from '../testing/registry-test-kit.ts';
 import { errorFromStatus } from './error-response.ts';
 import { parseWarningHeader } from './warnings.ts';
 
 const image = buildImage({ layers: [[{ name: 'x', body: 'x' }]] });
 const path = '/v2/r/app/manifests/latest';
-let fake: FakeRegistry;
-
-before(async () => {
-  fake = await FakeRegistry.start();
-  fake.addManifest('r/app', 'latest', image.manifest.bytes, MEDIA.ociManifest);
-});
-after(() => fake.close());
-afterEach(() => fake.clearFaults());
+const fake = await useFakeRegistry({}, (f) => f.addManifest('r/app', 'latest', image.manifest.bytes, MEDIA.ociManifest));
 
 describe('registry warnings', () => {
   test('P19 Warning: 299 texts are collected once each, and 5 KB of warnings is cut to 4096 bytes', async () => {

@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MEDIA } from '../core/oci/media-types.ts';
-import { FakeRegistry } from '../testing/fake-registry.ts';
 import { buildImage } from '../testing/image-fixture.ts';
-import { createTestClient, rejection } from '../testing/registry-test-kit.ts';
+import { createTestClient, rejection, useFakeRegistry } from '../testing/registry-test-kit.ts';
 import { parseNextLink } from './listing.ts';
 
 const image = buildImage({ layers: [] });
 const tags = Array.from({ length: 25 }, (_, i) => `v${String(i).padStart(2, '0')}`);
-let fake: FakeRegistry;
-
-before(async () => {
-  fake = await FakeRegistry.start({ auth: { kind: 'bearer' } });
-  for (const t of tags) fake.addManifest('r/app', t, image.manifest.bytes, MEDIA.ociManifest);
-  for (const r of ['a/one', 'b/two', 'c/three']) fake.addManifest(r, 'latest', image.manifest.bytes, MEDIA.ociManifest);
+const fake = await useFakeRegistry({ auth: { kind: 'bearer' } }, (f) => {
+  for (const t of tags) f.addManifest('r/app', t, image.manifest.bytes, MEDIA.ociManifest);
+  for (const r of ['a/one', 'b/two', 'c/three']) f.addManifest(r, 'latest', image.manifest.bytes, MEDIA.ociManifest);
 });
-after(() => fake.close());
-afterEach(() => fake.clearFaults());
 
 describe('tag list and catalog', () => {
   test('Link rel="next" is found among other links and parameters', () => {

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MEDIA } from '../core/oci/media-types.ts';
-import { FakeRegistry } from '../testing/fake-registry.ts';
 import { buildImage } from '../testing/image-fixture.ts';
-import { createFakeClock, createTestClient, rejection, type FetchLog } from '../testing/registry-test-kit.ts';
+import { createFakeClock, createTestClient, rejection, useFakeRegistry, type FetchLog } from '../testing/registry-test-kit.ts';
 import { parseRetryAfter } from './retry-policy.ts';
 
 const image = buildImage({ layers: [[{ name: 'x', body: 'x' }]] });
 const path = '/v2/r/app/manifests/latest';
-let fake: FakeRegistry;
-
-before(async () => {
-  fake = await FakeRegistry.start();
-  fake.addManifest('r/app', 'latest', image.manifest.bytes, MEDIA.ociManifest);
-});
-after(() => fake.close());
-afterEach(() => fake.clearFaults());
+const fake = await useFakeRegistry({}, (f) => f.addManifest('r/app', 'latest', image.manifest.bytes, MEDIA.ociManifest));
 
 const gets = () => fake.requestsTo(path).length;
 

@@ -1,8 +1,10 @@
-// Helpers for registry-client tests (Node): a fake clock that records sleeps instead of waiting, and a client wired to
-// a fake or real registry through the direct transport with an optional request log.
+// Helpers for registry-client tests (Node): a fake clock that records sleeps instead of waiting, a client wired to
+// a fake or real registry through the direct transport with an optional request log, and a per-file fake registry.
+import { after, afterEach } from 'node:test';
 import type { Clock } from '../registry/clock.ts';
 import { RegistryClient, type RegistryClientOptions } from '../registry/registry-client.ts';
 import { createDirectTransport } from '../registry/transport.ts';
+import { FakeRegistry, type FakeRegistryOptions } from './fake-registry.ts';
 
 export type FakeClock = Clock & { readonly sleeps: number[]; advance(ms: number): void };
 
@@ -63,4 +65,16 @@ export async function rejection(p: Promise<unknown>): Promise<Error & { code?: s
     return e as Error & { code?: string };
   }
   throw new Error('expected a rejection, but the promise resolved');
+}
+
+/**
+ * Starts a fake registry for the calling test file, seeded by `seed`; its scripted faults are cleared after each
+ * test and it is closed after the file. Call at module top level: `const fake = await useFakeRegistry(...)`.
+ */
+export async function useFakeRegistry(options: FakeRegistryOptions = {}, seed: (fake: FakeRegistry) => void = () => undefined): Promise<FakeRegistry> {
+  const fake = await FakeRegistry.start(options);
+  seed(fake);
+  afterEach(() => fake.clearFaults());
+  after(() => fake.close());
+  return fake;
 }
