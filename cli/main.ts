@@ -8,7 +8,7 @@ const USAGE = `usage:
   strata ci      SOURCE [--ci-config FILE] [--lowest-efficiency X] [--highest-wasted-bytes X] [--highest-user-wasted-percent X]
   strata simulate SOURCE --driver D [--option k=v]... [--json] -- 'CMD' 'CMD' ...
   strata compare A B [--platform P] [--json]
-  strata serve   [--port 8080] [--host 127.0.0.1] [--images DIR] [--allow-host H]... [--allow-private]
+  strata serve   [--port 8080] [--host 127.0.0.1] [--images DIR] [--allow-host H]... [--allow-push-host H]... [--allow-private] [--allow-push]
 
 SOURCE: docker-archive:PATH[:TAG]  oci-archive:PATH[:REF]  oci:DIR[:REF]  docker://REF  REF
 registry options: --creds user:pass (else ~/.docker/config.json auths), --tls-verify=false`;

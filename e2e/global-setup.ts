@@ -1,6 +1,7 @@
 // Global setup of the browser tests: builds dist/ when stale, builds the demo images, starts a real registry with
 // htpasswd auth holding a private copy of demo/layers (skopeo), and starts `strata serve` on 127.0.0.1:0 allowing that
-// registry. Exposes URLs through STRATA_E2E_* env vars; the returned teardown stops both. Node side.
+// registry (reads, and pushes with --allow-push-host). Exposes URLs through STRATA_E2E_* env vars; the returned
+// teardown stops both. Node side.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await registry.stop();
     throw e;
   }
-  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: demo.dir, allowHosts: [registry.host], allowPush: true, pushDir: join(tmp, 'pushed'), log: () => undefined });
+  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: demo.dir, allowHosts: [registry.host], allowPushHosts: [registry.host], allowPush: true, pushDir: join(tmp, 'pushed'), log: () => undefined });
   process.env.STRATA_E2E_URL = server.url;
   process.env.STRATA_E2E_REGISTRY = registry.host;
   return async () => {

@@ -1,6 +1,6 @@
 // The strata web server (node:http): the built SPA from dist/, /proxy/… (CORS proxy to registries) and /v2/… (the
-// embedded registry over demo images and --images layouts, accepting pushes with allowPush). Node side; listens on
-// 127.0.0.1 by default.
+// embedded registry over demo images and --images layouts, accepting pushes with allowPush) and /api/config (what the
+// page may push where). Node side; listens on 127.0.0.1 by default.
 import { mkdir } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,7 +35,12 @@ export type ServerOptions = {
   /** Where pushed repositories are written. Default .cache/pushed-images. */
   readonly pushDir?: string;
   readonly uploadLimits?: UploadLimits;
+  /** Registries (exact host[:port], each also in allowHosts or the built-in list) the proxy forwards pushes to. */
+  readonly allowPushHosts?: readonly string[];
 };
+
+/** GET /api/config: what the page needs to know about this server before offering a push. */
+export type ServerConfig = { readonly embeddedPush: boolean; readonly pushHosts: readonly string[] };
 
 export type RunningServer = {
   readonly url: string;
@@ -46,6 +51,16 @@ export type RunningServer = {
 
 export const DEFAULT_DIST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 export const DEFAULT_PUSH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'pushed-images');
+
+function sendConfig(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+    res.end('GET only\n');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
@@ -67,8 +82,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     allowHosts: options.allowHosts ?? [],
     allowPrivate: options.allowPrivate ?? false,
     ...(options.allowOrigins && options.allowOrigins.length > 0 ? { allowedOrigins: options.allowOrigins } : {}),
+    allowPushHosts: options.allowPushHosts ?? [],
     log,
   });
+  const config: ServerConfig = { embeddedPush: options.allowPush ?? false, pushHosts: proxy.pushHosts };
+  const configBody = JSON.stringify(config);
   const host = options.host ?? '127.0.0.1';
   // A page on another site can rebind its own name to 127.0.0.1 and so reach this server "same-origin"; answer
   // only to the names this server is meant to have (hardening S13 and the proxy's origin check rely on it).
@@ -82,7 +100,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return;
     }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path.startsWith('/proxy/')) proxy.handle(req, res);
+    if (path === '/api/config') sendConfig(req, res, configBody);
+    else if (path.startsWith('/proxy/')) proxy.handle(req, res);
     else if (path === '/v2' || path.startsWith('/v2/')) registry.handle(req, res);
     else spa.handle(req, res);
   });

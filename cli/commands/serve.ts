@@ -1,13 +1,15 @@
-// `strata serve [--port 8080] [--host 127.0.0.1] [--images DIR] [--allow-host H]… [--allow-private]`: the web app,
+// `strata serve [--port 8080] [--host 127.0.0.1] [--images DIR] [--allow-host H]… [--allow-push-host H]… [--allow-private]`: the web app,
 // the registry proxy and the embedded registry until SIGINT/SIGTERM. Node side.
 import { existsSync } from 'node:fs';
 import { bool, flag, parseArgs, UsageError } from '../args.ts';
 import { startServer } from '../../server/serve.ts';
 
-const SERVE_FLAGS = { boolean: ['allow-private', 'no-demo', 'help', 'allow-push'], value: ['port', 'host', 'images', 'allow-host', 'allow-origin', 'public-host', 'push-dir'] };
-const SERVE_USAGE = `usage: strata serve [--port 8080] [--host 127.0.0.1] [--images DIR]... [--allow-host H]... [--allow-private] [--no-demo] [--allow-push [--push-dir DIR]]
+const SERVE_FLAGS = { boolean: ['allow-private', 'no-demo', 'help', 'allow-push'], value: ['port', 'host', 'images', 'allow-host', 'allow-push-host', 'allow-origin', 'public-host', 'push-dir'] };
+const SERVE_USAGE = `usage: strata serve [--port 8080] [--host 127.0.0.1] [--images DIR]... [--allow-host H]... [--allow-push-host H]... [--allow-private] [--no-demo] [--allow-push [--push-dir DIR]]
   --images DIR     serve the OCI layouts in DIR (DIR itself, or one layout per subdirectory) at /v2/
   --allow-host H   let the proxy reach registry H ([http://|https://]host[:port], '*.example.com')
+  --allow-push-host H  let the page push (blob uploads, manifest PUT) through the proxy to registry H (exact
+                   [http://|https://]host[:port], also given with --allow-host or built in); pushes anywhere else are refused
   --allow-private  let allowed hosts resolve to private/loopback addresses
   --allow-origin O let pages from origin O (e.g. https://app.example) use the proxy (default: only this app)
   --public-host N  also answer to host name N (default: loopback names and --host only, against DNS rebinding)
@@ -41,6 +43,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     imageDirs,
     ...(bool(p, 'no-demo') ? { demoDir: false as const } : {}),
     allowHosts: p.flags.get('allow-host') ?? [],
+    allowPushHosts: p.flags.get('allow-push-host') ?? [],
     allowPrivate: bool(p, 'allow-private'),
     allowOrigins: p.flags.get('allow-origin') ?? [],
     publicHosts: p.flags.get('public-host') ?? [],
@@ -49,9 +52,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }).catch((e: unknown) => {
     const err = e as { code?: string; message?: string };
     if (err.code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pick another with --port`);
+    if (/^allow-(push-)?host /.test(err.message ?? '')) throw new UsageError(`--${err.message ?? ''}`);
     throw e;
   });
   process.stdout.write(`strata: serving ${server.url}  (registry: ${server.url}v2/, repositories: ${server.repositories.join(', ') || 'none'})\n`);
+  const pushHosts = p.flags.get('allow-push-host') ?? [];
+  if (pushHosts.length > 0) process.stdout.write(`strata: the proxy forwards pushes to ${pushHosts.join(', ')} only\n`);
   process.stdout.write('strata: press Ctrl+C to stop\n');
 
   await new Promise<void>((done) => {

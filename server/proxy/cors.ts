@@ -5,6 +5,7 @@ import type * as http from 'node:http';
 export const EXPOSED_HEADERS = [
   'WWW-Authenticate', 'Docker-Content-Digest', 'Content-Range', 'Accept-Ranges', 'Retry-After', 'Link', 'Content-Length',
   'Content-Type', 'Warning', 'OCI-Subject', 'OCI-Filters-Applied', 'Docker-Distribution-API-Version',
+  'Location', 'Range', 'Docker-Upload-UUID',
 ].join(', ');
 
 /** Request headers a page may send (S10); preflights for anything else are answered without them. */
@@ -40,13 +41,19 @@ export function checkOrigin(req: http.IncomingMessage, allowedOrigins: readonly 
   return { allowed: true, headers: exposeHeaders ? { ...allow, 'access-control-expose-headers': EXPOSED_HEADERS } : allow };
 }
 
-/** Preflight answer for an allowed origin: only GET and HEAD (read-only proxy, S15), only allowlisted headers. */
-export function preflightHeaders(cors: Readonly<Record<string, string>>): Record<string, string> {
+/** Request headers a push needs on top (only offered for a URL on an --allow-push-host registry). */
+export const ALLOWED_WRITE_HEADERS = 'Content-Type, Content-Range, Digest';
+
+/**
+ * Preflight answer for an allowed origin: GET and HEAD (read-only proxy, S15), plus POST, PUT and PATCH when the URL
+ * is on a push host; only allowlisted headers.
+ */
+export function preflightHeaders(cors: Readonly<Record<string, string>>, writable = false): Record<string, string> {
   return {
     ...cors,
     vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
-    'access-control-allow-methods': 'GET, HEAD',
-    'access-control-allow-headers': ALLOWED_REQUEST_HEADERS,
+    'access-control-allow-methods': writable ? 'GET, HEAD, POST, PUT, PATCH' : 'GET, HEAD',
+    'access-control-allow-headers': writable ? `${ALLOWED_REQUEST_HEADERS}, ${ALLOWED_WRITE_HEADERS}` : ALLOWED_REQUEST_HEADERS,
     'access-control-max-age': '600',
   };
 }

@@ -1,7 +1,9 @@
 // Strata's registry CORS proxy (node side): GET/HEAD /proxy/<registry-host[:port]>/<path> → that registry, guarded as
-// hardening.md §2.3 demands (allowlists, SSRF checks on every hop, header filters, caps, timeouts, rate limit).
+// hardening.md §2.3 demands (allowlists, SSRF checks on every hop, header filters, caps, timeouts, rate limit), plus the
+// registry push flow (POST/PATCH/PUT) to the hosts named with --allow-push-host only, bodies streamed with caps.
 // Headers are not rewritten: WWW-Authenticate and Link reach the page as the registry sent them and the page maps
-// their absolute URLs to /proxy/… itself (src/registry/transport.ts); Location never reaches it (redirects.ts).
+// their absolute URLs to /proxy/… itself (src/registry/transport.ts); a redirect's Location never reaches it
+// (redirects.ts), an upload's Location does, rewritten to /proxy/<same host>/… (push-policy.ts).
 import type * as http from 'node:http';
 import { systemResolver, type Resolver } from './address-guard.ts';
 import { createAllowlist } from './allowlist.ts';
@@ -10,6 +12,7 @@ import { createRealmTable } from './challenges.ts';
 import { checkOrigin, preflightHeaders } from './cors.ts';
 import { ProxyError, sendProxyError, toProxyError } from './errors.ts';
 import { cacheControlFor, headerValues, pickRequestHeaders, pickResponseHeaders } from './headers.ts';
+import { createPushPolicy, type WriteMethod, type WritePlan } from './push-policy.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
 import { redactText, redactUrl } from './redact.ts';
 import { fetchFollowingRedirects, type FetchContext, type UpstreamResult } from './redirects.ts';
@@ -32,12 +35,23 @@ export type ProxyOptions = {
   readonly log?: (line: string) => void;
   readonly timeouts?: { readonly headersMs: number; readonly idleBodyMs: number };
   readonly maxRedirects?: number;
+  /**
+   * Registries ([http://|https://]host[:port], exact) the page may push to through the proxy; each must also be
+   * allowed by allowHosts or the built-in list. Writes to any other host are refused. Default: none (read-only).
+   */
+  readonly allowPushHosts?: readonly string[];
+  /** Body cap per upload request (monolithic POST/PUT or one PATCH chunk); default 2 GiB. Manifests: 4 MiB. */
+  readonly maxPushBlobBytes?: number;
 };
 
 export type RegistryProxy = {
   handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** The push hosts as configured (for the app's config endpoint). */
+  readonly pushHosts: readonly string[];
   close(): void;
 };
+
+const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 600, perMs: 60_000 };
 export const DEFAULT_TIMEOUTS = { headersMs: 30_000, idleBodyMs: 60_000 } as const;
@@ -62,6 +76,7 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
   const allowPrivate = options.allowPrivate ?? false;
   const allowlist = createAllowlist(options.allowHosts ?? []);
   const realms = createRealmTable(allowlist, allowPrivate);
+  const push = createPushPolicy(options.allowPushHosts ?? [], allowlist, options.maxPushBlobBytes);
   const tokens = createTokenBindings();
   const limiter = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
@@ -84,7 +99,7 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
     return undefined;
   }
 
-  async function respond(req: http.IncomingMessage, res: http.ServerResponse, plan: PlannedRequest, result: UpstreamResult, cors: Record<string, string>, signal: AbortSignal): Promise<string> {
+  async function respond(req: http.IncomingMessage, res: http.ServerResponse, plan: PlannedRequest, result: UpstreamResult, cors: Record<string, string>, signal: AbortSignal, write: WritePlan | undefined): Promise<string> {
     const { response, hop } = result;
     const status = response.statusCode ?? 502;
     if (status === 401 && plan.kind !== 'realm' && hop.allowlisted) {
@@ -97,6 +112,19 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
       ...SAFETY_HEADERS,
       'cache-control': cacheControlFor(plan.kind, status, result.sentAuthorization),
     };
+    const location = response.headers.location;
+    if (write !== undefined && location !== undefined && status < 400) {
+      try {
+        headers.location = push.rewriteLocation(location, hop);
+      } catch (error) {
+        // An upload session pointing elsewhere is refused; after a finished write (201) the Location is only dropped.
+        if (status === 202) {
+          response.destroy();
+          throw error;
+        }
+        fetchContext.log(`  Location dropped: ${redactText(error instanceof Error ? error.message : String(error))}`);
+      }
+    }
     if (req.method === 'HEAD' || status === 204 || status === 304) {
       response.resume();
       res.writeHead(status, headers);
@@ -138,14 +166,18 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
     }
     if (method === 'OPTIONS') {
       const wanted = String(req.headers['access-control-request-method'] ?? '').toUpperCase();
-      if (wanted !== 'GET' && wanted !== 'HEAD') return fail(new ProxyError(405, 'UNSUPPORTED', 'strata proxy: only GET and HEAD can be proxied', { allow: 'GET, HEAD' }));
-      res.writeHead(204, preflightHeaders(corsHeaders));
+      const writable = WRITE_METHODS.has(wanted) && isPushTarget(req.url ?? '', wanted);
+      if (wanted !== 'GET' && wanted !== 'HEAD' && !writable) return fail(new ProxyError(405, 'UNSUPPORTED', 'strata proxy: only GET and HEAD can be proxied (and the push flow to --allow-push-host registries)', { allow: 'GET, HEAD' }));
+      res.writeHead(204, preflightHeaders(corsHeaders, writable));
       res.end();
       return line(204, 'preflight');
     }
-    // Read-only for now (S15). Allowing writes later means a per-host method set decided in planRequest, not here.
-    if (method !== 'GET' && method !== 'HEAD') {
-      return fail(new ProxyError(405, 'UNSUPPORTED', `strata proxy: ${method} is not proxied; this proxy is read-only (GET and HEAD)`, { allow: 'GET, HEAD' }));
+    // Read-only (S15) except the push flow to --allow-push-host registries; DELETE never (no image is ever deleted).
+    if (method === 'DELETE') {
+      return fail(new ProxyError(405, 'DENIED', 'strata proxy: DELETE is never proxied; Strata does not delete images, tags or blobs on registries', { allow: 'GET, HEAD' }));
+    }
+    if (method !== 'GET' && method !== 'HEAD' && !WRITE_METHODS.has(method)) {
+      return fail(new ProxyError(405, 'UNSUPPORTED', `strata proxy: ${method} is not proxied (GET and HEAD, and the push flow to --allow-push-host registries)`, { allow: 'GET, HEAD' }));
     }
     const controller = new AbortController();
     active.add(controller);
@@ -154,14 +186,24 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
       active.delete(controller);
     });
     try {
+      const isWrite = WRITE_METHODS.has(method);
+      // Target refusals (metadata, unknown host: 403) come first, then the method rule for non-push hosts (405).
       const plan = planRequest(req.url ?? '', { allowlist, realms, allowPrivate });
+      if (isWrite) push.checkTarget(req.url ?? '', method);
+      const write = isWrite ? push.planWrite(plan, method as WriteMethod) : undefined;
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (write !== undefined && declared > write.maxBytes) {
+        throw new ProxyError(413, 'TOO_LARGE', `strata proxy: the ${write.what} body is ${declared} bytes, over the ${write.maxBytes}-byte limit for pushes through this proxy`);
+      }
+      const body = write === undefined ? undefined : { stream: req, maxBytes: write.maxBytes, idleMs: timeouts.idleBodyMs, what: write.what };
       const authorization = chooseAuthorization(req.headers.authorization, plan);
-      const result = await fetchFollowingRedirects(plan, method, pickRequestHeaders(req), authorization, fetchContext, controller.signal);
+      const upstreamMethod = method as 'GET' | 'HEAD' | WriteMethod;
+      const result = await fetchFollowingRedirects(plan, upstreamMethod, pickRequestHeaders(req, isWrite), authorization, fetchContext, controller.signal, body);
       if (controller.signal.aborted) {
         result.response.destroy();
         return line('-', 'client went away');
       }
-      const outcome = await respond(req, res, plan, result, corsHeaders, controller.signal);
+      const outcome = await respond(req, res, plan, result, corsHeaders, controller.signal, write);
       line(result.response.statusCode ?? '-', outcome);
     } catch (error) {
       if (controller.signal.aborted) {
@@ -173,7 +215,17 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
     }
   }
 
+  function isPushTarget(url: string, method: string): boolean {
+    try {
+      push.checkTarget(url, method);
+      return push.hosts.length > 0;
+    } catch {
+      return false;
+    }
+  }
+
   return {
+    pushHosts: push.hosts,
     handle(req, res) {
       const started = Date.now();
       serve(req, res, started).catch((error: unknown) => {

@@ -1,23 +1,27 @@
 // Header filters for the proxy (node side): a request-header allowlist towards registries (S9, S10), a response-header
 // allowlist back to the page (S9, S11), and the Cache-Control the proxy sets for shared caches (S18, RFC 9111 §3.5).
+// Pushes (to --allow-push-host registries only) add the few headers the distribution-spec upload flow needs.
 import type * as http from 'node:http';
 
 /** What a page may send upstream; Authorization is decided separately (only to the host it was meant for). */
 const FORWARDED_REQUEST_HEADERS = ['accept', 'range', 'if-none-match', 'if-match', 'if-modified-since', 'user-agent'] as const;
 
+/** Added for POST/PUT/PATCH: what a blob upload or manifest PUT needs (distribution-spec "Push"), nothing else. */
+const FORWARDED_WRITE_HEADERS = ['content-type', 'content-length', 'content-range', 'digest'] as const;
+
 /** What the page may see of an upstream response. Everything else (Set-Cookie, HSTS, Alt-Svc, hop-by-hop…) is dropped. */
 const FORWARDED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'content-type', 'content-length', 'content-range', 'content-encoding', 'accept-ranges', 'etag', 'last-modified',
   'docker-content-digest', 'docker-distribution-api-version', 'www-authenticate', 'retry-after', 'link', 'warning',
-  'oci-subject', 'oci-filters-applied',
+  'oci-subject', 'oci-filters-applied', 'range', 'docker-upload-uuid',
 ]);
 
 const USER_AGENT = 'strata-proxy/0.1';
 
 /** Builds the upstream request headers from the allowlist only (no Cookie, X-Forwarded-For, Proxy-Authorization…). */
-export function pickRequestHeaders(req: http.IncomingMessage): Record<string, string> {
+export function pickRequestHeaders(req: http.IncomingMessage, write = false): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of FORWARDED_REQUEST_HEADERS) {
+  for (const name of write ? [...FORWARDED_REQUEST_HEADERS, ...FORWARDED_WRITE_HEADERS] : FORWARDED_REQUEST_HEADERS) {
     const value = req.headers[name];
     if (typeof value === 'string' && value.length <= 8192) out[name] = value;
   }

@@ -1,5 +1,5 @@
 // Open-proxy abuse probes (hardening §2.3 S12–S15, S17): path/host allowlist, origin allowlist and preflight, rate
-// limit, read-only methods, and no credentialed CORS. A local fake registry is allowed explicitly (local mode).
+// limit, read-only methods (writes only to --allow-push-host registries), and no credentialed CORS. A local fake registry is allowed explicitly (local mode).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { closeAll, errorOf, reply, startFake, startProxy, type FakeServer } from './proxy-test-kit.ts';
@@ -92,14 +92,18 @@ test('S14 rate limit: requests over the per-client budget get 429 with Retry-Aft
   await proxy.close();
 });
 
-test('S15 methods: PUT, POST, PATCH and DELETE are answered 405 with Allow: GET, HEAD and never forwarded', async () => {
+test('S15 methods: PUT, POST, PATCH to a host without --allow-push-host, DELETE anywhere and TRACE are refused 405 (Allow: GET, HEAD) with what to do, none forwarded', async () => {
   const proxy = await startProxy({ allowHosts: [local()] });
   const before = registry.requests.length;
-  for (const method of ['PUT', 'POST', 'PATCH', 'DELETE', 'TRACE']) {
+  for (const method of ['PUT', 'POST', 'PATCH', 'DELETE']) {
     const r = await proxy.request(`/proxy/${local()}/v2/team/app/blobs/uploads/`, {}, method);
     assert.equal(r.status, 405, method);
-    assert.equal(r.headers.allow, 'GET, HEAD');
+    assert.equal(r.headers.allow, 'GET, HEAD', method);
+    assert.match(errorOf(r).message, method === 'DELETE' ? /DELETE is never proxied/ : /start strata serve with --allow-push-host/);
   }
+  const trace = await proxy.request(`/proxy/${local()}/v2/team/app/blobs/uploads/`, {}, 'TRACE');
+  assert.equal(trace.status, 405);
+  assert.equal(trace.headers.allow, 'GET, HEAD');
   const putPreflight = await proxy.request(`/proxy/${local()}/v2/x/blobs/uploads/`, { origin: `http://127.0.0.1:${proxy.port}`, 'access-control-request-method': 'PUT' }, 'OPTIONS');
   assert.equal(putPreflight.status, 405);
   assert.equal(registry.requests.length, before);

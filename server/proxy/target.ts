@@ -38,7 +38,7 @@ export function classifyApiPath(path: string): RequestKind {
 }
 
 /** Refuses dot segments (also %2e-encoded), encoded slashes and backslashes: the path reaches upstream verbatim. */
-function checkPath(path: string): void {
+export function checkPath(path: string): void {
   if (/[\\]|%2f|%5c/i.test(path)) throw denied('encoded slashes and backslashes are not allowed in proxied paths');
   for (const segment of path.split('/').slice(1)) {
     const decoded = segment.replace(/%2e/gi, '.');

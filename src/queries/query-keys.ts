@@ -12,4 +12,5 @@ export const queryKeys = {
   whiteouts: (imageId: string, layer: number, epoch: number) => ['image', imageId, 'whiteouts', layer, epoch] as const,
   compare: (imageIdA: string, imageIdB: string, filter: CompareFilter, start: number, count: number) => ['image', imageIdA, 'compare', imageIdB, filter, start, count] as const,
   describe: (reference: string, platform: string | null, withCredentials: boolean) => ['describe', reference, platform, withCredentials] as const,
+  serverConfig: () => ['server', 'config'] as const,
 };

@@ -9,6 +9,7 @@ import type { RegistryError } from './errors.ts';
 import { createWasmHasher, digestBytes } from './hashing.ts';
 import type { RegistryClient } from './registry-client.ts';
 import type { SendSpec, SessionResponse } from './session.ts';
+import { resolveLocation } from './transport.ts';
 
 export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 
@@ -40,7 +41,7 @@ function fail(ctx: Ctx, why: string, status?: number): RegistryError {
 function uploadUrl(ctx: Ctx, res: SessionResponse): URL {
   const location = res.headers.get('location');
   if (location === null || location === '') throw fail(ctx, `the registry answered ${res.status} without a Location for the upload`, res.status);
-  return new URL(location, res.url);
+  return resolveLocation(ctx.client.session.transport, location, res.url);
 }
 
 /** The size of `digest` when the registry already holds it in `repository` (HEAD), else undefined. */

@@ -13,6 +13,11 @@ export type RegistryTransport = {
   readonly redirects?: 'manual' | 'fetch';
   /** Sent as User-Agent where the platform allows it (not in browsers). */
   readonly userAgent?: string;
+  /**
+   * The registry URL a transport-relative Location stands for (the proxy rewrites an upload's Location to
+   * /proxy/<host>/…); undefined when `location` is not one of the transport's own URLs.
+   */
+  readonly registryUrlOf?: (location: string, answeredBy: URL) => URL | undefined;
 };
 
 export const STRATA_USER_AGENT = 'strata/0.1';
@@ -47,7 +52,21 @@ export function createProxyTransport(options: { base?: string; fetch?: typeof fe
     fetch: options.fetch ?? fetchWithoutCredentials,
     urlFor: (host, path) => `${base}/${host}${path}`,
     redirects: 'fetch',
+    registryUrlOf: (location, answeredBy) => {
+      const prefix = `${new URL(base, 'http://x').pathname.replace(/\/+$/, '')}/`;
+      const path = /^[a-z][a-z0-9+.-]*:/i.test(location) ? new URL(location).pathname + new URL(location).search : location;
+      if (!path.startsWith(prefix)) return undefined;
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash <= 0) return undefined;
+      return new URL(`${answeredBy.protocol}//${rest.slice(0, slash)}${rest.slice(slash)}`);
+    },
   };
+}
+
+/** A Location header from a registry answer as the registry URL it names (see RegistryTransport.registryUrlOf). */
+export function resolveLocation(transport: RegistryTransport, location: string, answeredBy: URL): URL {
+  return transport.registryUrlOf?.(location, answeredBy) ?? new URL(location, answeredBy);
 }
 
 /** Routes an absolute URL (a token realm, a Link or Location header) through the transport. */

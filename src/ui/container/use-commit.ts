@@ -1,5 +1,5 @@
-// Commit of the simulated container (react-query mutation): download the OCI archive as a file, or push to this
-// server's embedded registry and offer to open the pushed image. Page side.
+// Commit of the simulated container (react-query mutation): download the OCI archive as a file, or push (this
+// server's embedded registry or an allowed push host) and offer to open the pushed image. Page side.
 import { useMutation } from '@tanstack/react-query';
 import type { CommitOutput, SimulationLane } from '../../protocol/messages.ts';
 import { commitContainer } from '../../queries/container-queries.ts';
