@@ -27,6 +27,8 @@ export class ZstdFrameWalker {
   private checksum = false;
   private offset = 0;
   private frames = 0;
+  /** Block_Maximum_Size of the current frame: min(Window_Size, 128 KiB) (RFC 8878 §3.1.1.2.3). */
+  private blockMax = 128 * 1024;
   private readonly maxWindowBytes: number;
 
   constructor(maxWindowBytes: number) {
@@ -157,6 +159,8 @@ export class ZstdFrameWalker {
         const type = (bh >> 1) & 3;
         const size = bh >>> 3;
         if (type === 3) throw new CodecError('ZSTD_CORRUPT', `zstd data corrupt: reserved block type at offset ${this.offset + i - 3}`);
+        // libzstd refuses larger blocks; fzstd would decode an RLE block of up to 2 MiB from 4 bytes.
+        if (size > this.blockMax) throw new CodecError('ZSTD_CORRUPT', `zstd data corrupt: a ${size}-byte block is above Block_Maximum_Size ${this.blockMax} at offset ${this.offset + i - 3}`);
         this.left = type === 1 ? 1 : size;
         this.state = 'block-body';
         if (this.left === 0) this.afterBody(events, i, closeData);
@@ -203,6 +207,7 @@ export class ZstdFrameWalker {
       for (let k = n - 1; k >= 0; k--) windowSize = windowSize * 256 + h[at + k]!;
       if (fcsFlag === 1) windowSize += 256;
     }
+    this.blockMax = Math.min(windowSize, 128 * 1024);
     if (windowSize > this.maxWindowBytes) {
       throw new CodecError('ZSTD_WINDOW_TOO_LARGE', `zstd frame ${this.frames + 1} at offset ${this.offset + i - this.hdrNeed - 4} requires too much memory: a ${windowSize}-byte window is above the ${this.maxWindowBytes}-byte limit`);
     }
