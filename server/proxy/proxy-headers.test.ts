@@ -112,6 +112,7 @@ test('S8 same-origin trap: Location never reaches the page, and a token issued f
   assert.equal(token.status, 200);
   const issued = `Bearer ${(JSON.parse(token.body.toString()) as { token: string }).token}`;
   await proxy.request('/proxy/other.example.test/v2/team/app/manifests/latest', { authorization: issued });
+  assert.equal(blobs.requests.at(-1)?.url, '/v2/team/app/manifests/latest', 'the request reached the other registry');
   assert.equal(lastAuth(blobs), undefined, 'the token was meant for registry.example.test only');
   assert.ok(proxy.logs.some((l) => l.includes('Authorization dropped: the token was issued for registry.example.test')));
   await proxy.request('/proxy/registry.example.test/v2/team/app/manifests/latest', { authorization: issued });

@@ -109,6 +109,8 @@ test('S2 IP encodings: the same spellings as the proxied host itself are refused
   for (const form of S2_FORMS) {
     const r = await proxy.request(`/proxy/${form}/v2/`);
     assert.equal(r.status, 403, form);
+    // Refused as what it is (not merely as "not on the allowlist"): the canonical parse classified it.
+    assert.match(errorOf(r).message, /unspecified|is a local registry/, form);
   }
   assert.equal(transport.hops.length, 0);
   assert.equal(resolver.calls.size, 0);

@@ -52,6 +52,11 @@ test('T6 names equal under Unicode normalisation are detected and kept distinct'
   const ix = layer({ name: nfc, body: '1' }, { name: nfd, body: '2' }, { name: 'file', body: '3' }, { name: '\ufb01le', body: '4' });
   assert.equal(warnings(ix).filter((c) => c === 'UNICODE_COLLISION').length, 2);
   assert.equal(listRows(stack(ix)).length, 4);
+  // Plus a symlink between them: the NFD name is a link to the NFC directory; nothing is placed through it.
+  const linked = layer({ name: nfc, type: 'dir' }, { name: `${nfc}/x`, body: '1' }, { name: nfd, type: 'symlink', link: nfc }, { name: `${nfd}/y`, body: '2' });
+  assert.deepEqual(warnings(linked), ['UNICODE_COLLISION']);
+  assert.deepEqual(rejected(linked), ['PARENT_NOT_DIR']);
+  assert.equal(renderTree(stack(linked)), `${nfd} -> ${nfc}\n${nfc}/\n  x`);
 });
 
 test('T7 a path 100,000 components deep is skipped with a warning', () => {
@@ -132,6 +137,10 @@ test('T16 bare and dot whiteouts are invalid entries and delete nothing', () => 
   const l1 = layer({ name: '.wh.', body: '' }, { name: 'd/.wh..', body: '' }, { name: 'd/.wh...', body: '' });
   assert.deepEqual(rejected(l1), ['WHITEOUT_INVALID', 'WHITEOUT_INVALID', 'WHITEOUT_INVALID']);
   assert.equal(renderTree(stack(layer({ name: 'd/keep', body: 'k' }), l1)), 'd/\n  keep');
+  // Whiteouts of the root itself and of its parent (containerd WhiteoutRoot / WhiteoutParent) delete nothing either.
+  const root = layer({ name: '.wh..', body: '' }, { name: '.wh...', body: '' }, { name: './.wh..', body: '' });
+  assert.deepEqual(rejected(root), ['WHITEOUT_INVALID', 'WHITEOUT_INVALID', 'WHITEOUT_INVALID']);
+  assert.equal(renderTree(stack(layer({ name: 'd/keep', body: 'k' }, { name: 'top', body: 't' }), root)), 'd/\n  keep\ntop');
 });
 
 test('T17 an opaque marker after its siblings still applies first and hides only lower children', () => {
