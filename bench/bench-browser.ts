@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { build, type Plugin } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { formatDigest } from '../src/core/oci/digest.ts';
 import { MEDIA } from '../src/core/oci/media-types.ts';
@@ -15,6 +16,8 @@ import { startRealRegistry } from '../src/testing/real-registry.ts';
 import { createTestClient } from '../src/testing/registry-test-kit.ts';
 import { startServer } from '../server/serve.ts';
 import { OUT_DIR, type BenchBlob } from './bench-inputs.ts';
+import { startCountingRelay, type CountingRelay } from './counting-relay.ts';
+import { diffThreadCpu, readThreadCpu } from './thread-cpu.ts';
 import { WorkerHeap } from './worker-heap.ts';
 import type { OpenTiming } from './bench-page.ts';
 
@@ -39,10 +42,32 @@ export type BrowserCase = {
   readonly longTasks: { readonly count: number; readonly maxMs: number };
   readonly cachedReopen: { readonly firstRowsMs: number; readonly doneMs: number; readonly status: string } | null;
   readonly file?: { readonly path: string; readonly ms: number; readonly size: number; readonly requestedBytes: number } | undefined;
+  readonly fileViews?: FileViews | undefined;
 };
+
+/** Viewing files of the layer through the worker's `file` request, bytes counted between proxy and registry. */
+export type FileViews = {
+  readonly first: { readonly path: string; readonly ms: number; readonly bytes: number };
+  /** first view to the end of the background checkpoint recording (the whole blob streamed once) */
+  readonly recordMs: number;
+  readonly count: number;
+  readonly bytesMedian: number;
+  readonly bytesP95: number;
+  readonly bytesMax: number;
+  readonly msMedian: number;
+  readonly msP95: number;
+  readonly requestsPerView: number;
+  readonly blobBytes: number;
+  /** method, Range and bytes sent of each blob request the views made */
+  readonly requestLog: readonly string[];
+};
+
+/** One load of the big layer with the digest/diffId hashing in the analysis worker or on hash workers. */
+export type AbRun = { readonly round: number; readonly mode: 'in-thread' | 'hash-workers'; readonly secs: number; readonly mbpsOut: number; readonly status: string; readonly load1: number; readonly threads: readonly string[] };
 
 export type BrowserReport = {
   readonly chromium: string;
+  readonly ab: readonly AbRun[];
   readonly cases: BrowserCase[];
   readonly proxy: { readonly directMBps: number; readonly proxiedMBps: number; readonly ratio: number; readonly blobBytes: number };
 };
@@ -55,7 +80,18 @@ const quantile = (v: number[], q: number): number => [...v].sort((a, b) => a - b
 async function buildWeb(): Promise<void> {
   mkdirSync(WEB_DIR, { recursive: true });
   const common = { bundle: true, format: 'esm', target: 'chrome120', minify: true, logLevel: 'warning', sourcemap: false } as const;
-  await build({ ...common, entryPoints: [resolve(import.meta.dirname, '..', 'workers', 'analysis.worker.ts')], outfile: resolve(WEB_DIR, 'analysis.worker.js') });
+  // The analysis worker starts its hash workers from `new URL('./hash.worker.ts', import.meta.url)` (Vite bundles
+  // that); here the hash worker is its own bundle next to it, so point the URL at the .js.
+  const hashWorkerUrl: Plugin = {
+    name: 'hash-worker-url',
+    setup(b) {
+      b.onLoad({ filter: /workers[\\/]analysis\.worker\.ts$/ }, async (args) => ({
+        contents: (await readFile(args.path, 'utf8')).replace("'./hash.worker.ts'", "'./hash.worker.js'"), loader: 'ts',
+      }));
+    },
+  };
+  await build({ ...common, entryPoints: [resolve(import.meta.dirname, '..', 'workers', 'analysis.worker.ts')], outfile: resolve(WEB_DIR, 'analysis.worker.js'), plugins: [hashWorkerUrl] });
+  await build({ ...common, entryPoints: [resolve(import.meta.dirname, '..', 'workers', 'hash.worker.ts')], outfile: resolve(WEB_DIR, 'hash.worker.js') });
   await build({ ...common, entryPoints: [resolve(import.meta.dirname, 'bench-page.ts')], outfile: resolve(WEB_DIR, 'bench-page.js') });
   writeFileSync(resolve(WEB_DIR, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><title>strata bench</title><script type="module" src="/bench-page.js"></script></head><body></body></html>');
 }
@@ -125,7 +161,11 @@ async function measureCase(page: Page, heap: WorkerHeap, reference: string, blob
     console.log(`worker CPU profile of ${blob.name} (bench/out/worker-${blob.name}.cpuprofile), top self time:\n${topSelfTime(p, 15).join('\n')}`);
   }
   const retained = await heap.retainedAfterGc();
-  const windows = await page.evaluate((id) => window.strataBench.rowWindows(id, 300), open.imageId);
+  // A failing rows request is reported, not fatal: the other measurements of this case still stand.
+  const windows = await page.evaluate((id) => window.strataBench.rowWindows(id, 300), open.imageId).catch((e: unknown) => {
+    console.log(`  rows windows failed: ${(e as Error).message.split('\n')[0]}`);
+    return { firstMs: Number.NaN, total: 0, ms: [Number.NaN] };
+  });
   let file: BrowserCase['file'];
   if (filePath !== undefined) {
     const f = await page.evaluate(([id, p]) => window.strataBench.readFile(id!, p!), [open.imageId, filePath]);
@@ -150,14 +190,52 @@ async function measureCase(page: Page, heap: WorkerHeap, reference: string, blob
   };
 }
 
-export async function runBrowserBench(blobs: readonly BenchBlob[], options: { filePath?: string; profile?: boolean; log: (line: string) => void }): Promise<BrowserReport> {
+/** Opens the image through the counting relay (a cached reopen), views one file (which records the gzip
+ *  checkpoints while it streams), waits for the recording, then views `n` more files and counts their bytes. */
+async function measureFileViews(page: Page, relay: CountingRelay, reference: string, blob: BenchBlob, n: number): Promise<FileViews> {
+  const open = await page.evaluate((ref) => window.strataBench.openImage(ref), reference) as OpenTiming;
+  const files = await page.evaluate(([id, k]) => window.strataBench.listFiles(id!, k!, 1 << 20), [open.imageId, n + 1] as const);
+  const [firstFile, ...rest] = files;
+  if (!firstFile) throw new Error('no files to view');
+  const blobRequests = () => relay.requests.filter((r) => r.path.includes('/blobs/'));
+  let before = relay.sent();
+  let requests = blobRequests().length;
+  const t = performance.now();
+  const f = await page.evaluate(([id, p]) => window.strataBench.readFile(id!, p!), [open.imageId, firstFile.path]);
+  const first = { path: firstFile.path, ms: f.ms, bytes: relay.sent() - before };
+  while (blobRequests().slice(requests).some((r) => !r.done)) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 1000)); // the IndexedDB write after the last byte
+  const recordMs = performance.now() - t;
+  const bytes: number[] = [];
+  const ms: number[] = [];
+  requests = blobRequests().length;
+  for (const file of rest) {
+    before = relay.sent();
+    const r = await page.evaluate(([id, p]) => window.strataBench.readFile(id!, p!), [open.imageId, file.path]);
+    // A cancelled response may still be counting: let it settle before the next view.
+    while (blobRequests().some((q) => !q.done)) await new Promise((res) => setTimeout(res, 20));
+    bytes.push(relay.sent() - before);
+    ms.push(r.ms);
+    if (r.size !== file.size) throw new Error(`${file.path}: read ${r.size} bytes, listed ${file.size}`);
+  }
+  const viewRequests = blobRequests().length - requests;
+  const requestLog = blobRequests().slice(requests).map((r) => `${r.method} ${r.range ?? 'whole'} ${r.bytes}`);
+  await page.evaluate((id) => window.strataBench.close(id), open.imageId);
+  return {
+    first, recordMs, count: rest.length, bytesMedian: median(bytes), bytesP95: quantile(bytes, 0.95), bytesMax: Math.max(...bytes),
+    msMedian: median(ms), msP95: quantile(ms, 0.95), requestsPerView: viewRequests / Math.max(1, rest.length), blobBytes: blob.bytes, requestLog,
+  };
+}
+
+export async function runBrowserBench(blobs: readonly BenchBlob[], options: { filePath?: string; profile?: boolean; fileViews?: number; abRounds?: number; log: (line: string) => void }): Promise<BrowserReport> {
   const { log } = options;
   await buildWeb();
   const registry = await startRealRegistry();
-  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: false, distDir: WEB_DIR, allowHosts: [registry.host], log: () => undefined });
+  const relay = await startCountingRelay(new URL(registry.url));
+  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: false, distDir: WEB_DIR, allowHosts: [registry.host, relay.host], log: () => undefined });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--strata-bench=${process.pid}`],
   });
   try {
     for (const blob of blobs) {
@@ -188,12 +266,34 @@ export async function runBrowserBench(blobs: readonly BenchBlob[], options: { fi
       log(`chromium: ${blob.name} …`);
       const c = await measureCase(page, heap, `${registry.host}/bench/${repoName(blob)}:latest`, blob, blob === big ? options.filePath : undefined, options.profile === true);
       log(`  ${c.secs.toFixed(1)} s, ${c.mbpsIn.toFixed(1)} MB/s in, ${c.mbpsOut.toFixed(1)} MB/s out, ${c.entries} entries (${c.status}), peak worker heap ${(c.peakWorkerHeapBytes / 1e6).toFixed(0)} MB`);
-      cases.push(c);
+      if (options.fileViews && blob.compression === 'gzip' && blob === big) {
+        const v = await measureFileViews(page, relay, `${relay.host}/bench/${repoName(blob)}:latest`, blob, options.fileViews);
+        log(`  file views: first ${(v.first.bytes / 1e6).toFixed(1)} MB in ${v.first.ms.toFixed(0)} ms (checkpoints recorded ${(v.recordMs / 1000).toFixed(1)} s after it); then ${v.count} views: median ${(v.bytesMedian / 1e6).toFixed(2)} MB, p95 ${(v.bytesP95 / 1e6).toFixed(2)} MB, max ${(v.bytesMax / 1e6).toFixed(2)} MB fetched, ${v.msMedian.toFixed(0)}/${v.msP95.toFixed(0)} ms median/p95, ${v.requestsPerView.toFixed(2)} requests each`);
+        cases.push({ ...c, fileViews: v });
+      } else cases.push(c);
     }
-    return { chromium: browser.version(), cases, proxy };
+    const ab: AbRun[] = [];
+    for (let round = 0; round < (options.abRounds ?? 0); round++) {
+      for (const mode of ['in-thread', 'hash-workers'] as const) {
+        const p = await browser.newPage();
+        await p.goto(`${server.url}${mode === 'in-thread' ? '?in-thread-hash' : ''}`);
+        await p.waitForFunction(() => document.title === 'strata-bench-ready');
+        await p.evaluate(() => window.strataBench.clearCache());
+        const load = (await import('node:os')).loadavg()[0]!;
+        const cpuBefore = readThreadCpu(`--strata-bench=${process.pid}`);
+        const open = await p.evaluate((ref) => window.strataBench.openImage(ref), `${registry.host}/bench/${repoName(big)}:latest`) as OpenTiming;
+        const threads = diffThreadCpu(cpuBefore, readThreadCpu(`--strata-bench=${process.pid}`)).slice(0, 6).map((t) => `${t.comm} ${t.secs.toFixed(1)}`);
+        const secs = open.doneMs / 1000;
+        ab.push({ round, mode, secs, mbpsOut: big.tarBytes / secs / 1e6, status: open.layers[0]?.status ?? '?', load1: load, threads });
+        log(`A/B round ${round + 1} ${mode}: ${secs.toFixed(1)} s, ${(big.tarBytes / secs / 1e6).toFixed(1)} MB/s out (${open.layers[0]?.status}), load ${load.toFixed(1)}; CPU s by thread: ${threads.join(', ')}`);
+        await p.close();
+      }
+    }
+    return { chromium: browser.version(), cases, proxy, ab };
   } finally {
     await browser.close();
     await server.close();
+    await relay.close();
     await registry.stop();
   }
 }

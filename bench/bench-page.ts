@@ -5,7 +5,8 @@ import type { LayerState, TreeView } from '../src/protocol/messages.ts';
 import { createWorkerBridge } from '../src/worker-client/worker-bridge.ts';
 
 const bridge = createWorkerBridge({
-  createWorker: () => new Worker('/analysis.worker.js', { type: 'module', name: 'strata-analysis' }),
+  // The page's own `?in-thread-hash` passes on to the worker (the A/B run without hash workers).
+  createWorker: () => new Worker(`/analysis.worker.js${location.search.includes('in-thread-hash') ? '?in-thread-hash' : ''}`, { type: 'module', name: 'strata-analysis' }),
   idleMs: 3_600_000,
 });
 
@@ -85,12 +86,25 @@ async function readFile(imageId: string, path: string): Promise<{ ms: number; si
   return { ms: performance.now() - t, size: f.size, bytes: f.bytes.byteLength };
 }
 
+/** Regular files of the merged view with 0 < size < maxSize, `n` of them spread evenly over the listing. */
+async function listFiles(imageId: string, n: number, maxSize: number): Promise<{ path: string; size: number }[]> {
+  const all: { path: string; size: number }[] = [];
+  const first = await bridge.rows(imageId, VIEW, 0, 1000);
+  for (let start = 0; start < first.total; start += 1000) {
+    const r = start === 0 ? first : await bridge.rows(imageId, VIEW, start, 1000);
+    for (const row of r.rows) if (row.type === 'file' && row.size > 0 && row.size < maxSize) all.push({ path: row.path, size: row.size });
+  }
+  const step = Math.max(1, Math.floor(all.length / n));
+  return all.filter((_, i) => i % step === Math.floor(step / 2)).slice(0, n);
+}
+
 declare global {
   interface Window {
     strataBench: {
       openImage: typeof openImage;
       rowWindows: typeof rowWindows;
       readFile: typeof readFile;
+      listFiles: typeof listFiles;
       close(imageId: string): void;
       clearCache(): Promise<void>;
       takeLongTasks(): number[];
@@ -99,7 +113,7 @@ declare global {
 }
 
 window.strataBench = {
-  openImage, rowWindows, readFile,
+  openImage, rowWindows, readFile, listFiles,
   close: (imageId) => bridge.close(imageId),
   clearCache: () => bridge.clearCache(),
   takeLongTasks: () => longTasks.splice(0),

@@ -3,7 +3,10 @@
 // with openssl sha256 in a tee, and Strata's real worker in headless Chromium behind strata serve's proxy.
 // Prints a table against the targets of issue 6 and writes bench/out/report.json.
 // Flags: --browser (browser part and its native baselines only), --node (Node engine only), --file <path> (time
-// the worker's `file` request on the big gzip layer), --profile (CPU profile of the worker per case), --blobs a,b (a subset of big.tar.gz,big.tar.zst,small.tar.gz).
+// the worker's `file` request on the big gzip layer), --file-views n (default 40; 0 skips: bytes fetched per file view of
+// the big gzip layer, counted between proxy and registry), --profile (CPU profile of the worker per case), --blobs a,b (a
+// subset of big.tar.gz,big.tar.zst,small.tar.gz), --ab n (n rounds loading the first blob with hashing in the analysis
+// worker vs on hash workers, alternating, to compare under the same load).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +18,8 @@ const args = process.argv.slice(2);
 const only = args.includes('--browser') ? 'browser' : args.includes('--node') ? 'node' : 'all';
 const fileArg = args.includes('--file') ? args[args.indexOf('--file') + 1] : undefined;
 const blobsArg = args.includes('--blobs') ? args[args.indexOf('--blobs') + 1]?.split(',') : undefined;
+const fileViews = args.includes('--file-views') ? Number(args[args.indexOf('--file-views') + 1]) : 40;
+const abRounds = args.includes('--ab') ? Number(args[args.indexOf('--ab') + 1]) : 0;
 const log = (line: string): void => console.log(line);
 
 type Native = { readonly blob: string; readonly command: string; readonly secs: number; readonly mbpsIn: number; readonly mbpsOut: number };
@@ -69,6 +74,10 @@ function checks(browser: BrowserReport, native: readonly Native[], engine: { ind
     out.push({ target: `${small.blob}: ≤ 56 B/entry retained in the worker`, measured: `${small.retainedBytesPerEntry.toFixed(1)} B/entry`, met: small.retainedBytesPerEntry <= 56 });
   }
   if (engine?.index) out.push({ target: 'engine (Node): ≤ 56 B/entry in columns at 1M', measured: `${engine.index.bytesPerEntry.toFixed(1)} B/entry`, met: engine.index.bytesPerEntry <= 56 });
+  for (const c of browser.cases) {
+    const v = c.fileViews;
+    if (v) out.push({ target: `${c.blob}: one file view fetches ≪ the blob (median; p95 of ${v.count})`, measured: `${(v.bytesMedian / 1e6).toFixed(2)} MB; ${(v.bytesP95 / 1e6).toFixed(2)} MB of ${(v.blobBytes / 1e6).toFixed(0)} MB, ${v.requestsPerView.toFixed(2)} requests/view`, met: v.bytesP95 < v.blobBytes / 20 });
+  }
   out.push({ target: 'proxy ≥ 90 % of direct', measured: `${(browser.proxy.ratio * 100).toFixed(1)} % (${browser.proxy.proxiedMBps.toFixed(0)} / ${browser.proxy.directMBps.toFixed(0)} MB/s)`, met: browser.proxy.ratio >= 0.9 });
   return out;
 }
@@ -90,13 +99,22 @@ async function main(): Promise<void> {
   const engine = only !== 'browser' ? runEngine() as { index?: { bytesPerEntry: number } } : (existsSync(`${OUT_DIR}/engine.json`) ? JSON.parse(readFileSync(`${OUT_DIR}/engine.json`, 'utf8')) as { index?: { bytesPerEntry: number } } : undefined);
   if (only === 'node') return;
   const native = runNative(blobs);
-  const browser = await runBrowserBench(blobs, { ...(fileArg ? { filePath: fileArg } : {}), profile: args.includes('--profile'), log });
+  const browser = await runBrowserBench(blobs, { ...(fileArg ? { filePath: fileArg } : {}), profile: args.includes('--profile'), fileViews, abRounds, log });
   const result = checks(browser, native, engine);
   const report = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, chromium: browser.chromium, loadavgBefore: loadBefore, loadavgAfter: loadavg() }, inputs: blobs, native, browser, engine, targets: result };
   writeFileSync(`${OUT_DIR}/report.json`, JSON.stringify(report, null, 2));
   console.log('\nnative pipelines (tee > openssl dgst -sha256)');
   for (const n of native) console.log(`${n.blob.padEnd(13)} ${n.command.split('|')[1]!.trim().padEnd(9)} ${n.secs.toFixed(2).padStart(6)} s  ${n.mbpsIn.toFixed(1).padStart(7)} MB/s in  ${n.mbpsOut.toFixed(1).padStart(7)} MB/s out`);
   printCases(browser.cases, native);
+  if (browser.ab.length > 0) {
+    const n = native.filter((x) => x.blob === blobs[0]!.name).sort((a, b) => a.secs - b.secs)[0];
+    console.log(`\nA/B on ${blobs[0]!.name} (same run, alternating): digest + diffId hashed in the analysis worker vs on hash workers`);
+    for (const mode of ['in-thread', 'hash-workers'] as const) {
+      const runs = browser.ab.filter((r) => r.mode === mode).map((r) => r.secs).sort((a, b) => a - b);
+      const med = runs[runs.length >> 1]!;
+      console.log(`${mode.padEnd(13)} median ${med.toFixed(1)} s (${runs.map((r) => r.toFixed(1)).join(', ')}), ${(blobs[0]!.tarBytes / med / 1e6).toFixed(1)} MB/s out${n ? `, ${(n.secs / med).toFixed(2)}× ${n.command.split('|')[1]!.trim()}` : ''}`);
+    }
+  }
   console.log('\ntargets');
   for (const c of result) console.log(`${c.met ? 'met   ' : 'MISSED'} ${c.target.padEnd(62)} ${c.measured}`);
   console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, after ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (a shared box: above ~1 the numbers are pessimistic)`);

@@ -3,13 +3,25 @@
 import type { ContentHasher } from '../core/layers/content-hash.ts';
 import type { DigestAlgorithm } from '../core/oci/digest.ts';
 
-export type IncrementalHash = { update(bytes: Uint8Array): void; digestHex(): string };
+/**
+ * An incremental hash that may run on another thread. `update` returns a promise when the caller must wait
+ * before the next update (bytes in flight are bounded); with `owned` the hasher may take (detach) the bytes'
+ * buffer, so the caller must not touch them again. `dispose` drops an unfinished hash (abort, failure).
+ */
+export type IncrementalHash = {
+  update(bytes: Uint8Array, owned?: boolean): void | Promise<void>;
+  digestHex(): Promise<string>;
+  dispose(): void;
+};
+
+/** `offload`: hash off the calling thread where the platform can (a hash worker); the bytes are large. */
+export type HasherOptions = { readonly offload?: boolean };
 
 export type DecodeOptions = { signal?: AbortSignal; onWarning?: (code: string, message: string) => void };
 
 export type Codecs = {
   readonly name: string;
-  hasher(algorithm: DigestAlgorithm): Promise<IncrementalHash>;
+  hasher(algorithm: DigestAlgorithm, options?: HasherOptions): Promise<IncrementalHash>;
   gunzip(input: AsyncIterable<Uint8Array>, options: DecodeOptions): AsyncIterable<Uint8Array>;
   unzstd(input: AsyncIterable<Uint8Array>, options: DecodeOptions & { maxWindowBytes?: number }): AsyncIterable<Uint8Array>;
   contentHasher(): Promise<ContentHasher>;

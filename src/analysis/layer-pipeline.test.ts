@@ -1,6 +1,7 @@
-// Pipeline-level hardening cases (T19, T22–T26, T31, P16, P17) and verification, with Node's codecs.
+// Pipeline-level hardening cases (T19, T22–T27, T31, P16, P17) and verification, with Node's codecs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { decodeJson, LIMITS_JSON } from '../core/oci/json.ts';
@@ -49,8 +50,12 @@ test('T19 a gzip bomb is stopped by the ratio guard while streaming', async () =
   const r = await run(job(zeros, { diffId: undefined }), { ...DEFAULT_LIMITS, ratioGraceBytes: 1024 * 1024 });
   assert.equal(r.status, 'failed');
   assert.equal(r.error?.code, 'DECOMPRESSION_BOMB');
+  assert.match(r.error!.message, /expands more than 1000:1 .*possible decompression bomb/);
   const r2 = await run(job(zeros, { diffId: undefined }), { ...DEFAULT_LIMITS, maxUncompressedBytes: 8 * 1024 * 1024 });
-  assert.match(r2.error!.message, /possible decompression bomb/);
+  assert.equal(r2.status, 'failed');
+  assert.equal(r2.error?.code, 'DECOMPRESSION_BOMB');
+  assert.match(r2.error!.message, /expands beyond 8388608 bytes \(possible decompression bomb\)/);
+  assert.ok(r2.uncompressedBytes <= 8 * 1024 * 1024 + 256 * 1024, `stopped near the budget, at ${r2.uncompressedBytes}`);
 });
 
 test('T22 a multi-member gzip layer decodes fully', async () => {
@@ -74,6 +79,8 @@ test('T24 a truncated gzip layer is marked failed, keeping the entries read so f
   const r = await run(job(blob, { digest: undefined, size: undefined, diffId: undefined }));
   assert.equal(r.status, 'failed');
   assert.match(r.error!.code, /GZIP_TRUNCATED|TAR_TRUNCATED/);
+  assert.match(r.error!.message, /truncated/);
+  assert.ok(r.layer.count > 1, 'the entries read before the cut are kept for display (the layer is never stacked)');
 });
 
 test('T25 a media type that lies about compression is corrected by sniffing, with a warning', async () => {
@@ -81,6 +88,23 @@ test('T25 a media type that lies about compression is corrected by sniffing, wit
   assert.equal(r.compression, 'none');
   assert.equal(r.status, 'verified');
   assert.ok(r.warnings.some((w) => w.code === 'MEDIA_TYPE_MISMATCH'));
+});
+
+test('T25 zstd bytes under a +gzip media type are sniffed and decoded as zstd, with a warning', async () => {
+  const zst = new Uint8Array(execFileSync('zstd', ['-q', '-c'], { input: tar }));
+  const r = await run(job(zst));
+  assert.equal(r.compression, 'zstd');
+  assert.equal(r.status, 'verified');
+  assert.ok(r.warnings.some((w) => w.code === 'MEDIA_TYPE_MISMATCH' && /says gzip but the bytes are zstd/.test(w.message)));
+  assert.equal(r.layer.count, 5);
+});
+
+test('T27 a layer over the entry cap fails with ENTRY_LIMIT and a message naming the limit', async () => {
+  const many = buildTar(Array.from({ length: 50 }, (_, i) => ({ name: `f${i}`, body: '' })));
+  const r = await run(job(gzipSync(many), { diffId: sha(many) as DiffId }), { ...DEFAULT_LIMITS, maxEntries: 20 });
+  assert.equal(r.status, 'failed');
+  assert.equal(r.error?.code, 'ENTRY_LIMIT');
+  assert.match(r.error!.message, /more than 20 entries.*entry limit/);
 });
 
 test('T26 a diffId that does not match the uncompressed tar is a warning', async () => {

@@ -5,7 +5,8 @@ import type { LayerIndex } from '../core/layers/layer-index.ts';
 import { LayerIndexBuilder } from '../core/layers/layer-index-builder.ts';
 import { TarReader } from '../core/layers/tar-reader.ts';
 import { digestAlgorithm, formatDigest, shortDigest, type DiffId, type Digest } from '../core/oci/digest.ts';
-import type { Codecs } from './codecs.ts';
+import type { Codecs, IncrementalHash } from './codecs.ts';
+import type { HeapLimit } from './heap-entry-budget.ts';
 import { LayerError } from './layer-error.ts';
 import { sniffCompression, type Compression } from './sniff.ts';
 
@@ -17,6 +18,10 @@ export type LayerLimits = {
   readonly ratioGraceBytes: number;
   readonly maxEntries: number;
   readonly maxZstdWindowBytes: number;
+  /** entries summed over an image's layers (enforced by image-entry-budget.ts; default 20,000,000) */
+  readonly maxImageEntries?: number;
+  /** the heap maxImageEntries was derived from (heap-entry-budget.ts), named in the budget's error message */
+  readonly heap?: HeapLimit;
 };
 
 export const DEFAULT_LIMITS: LayerLimits = {
@@ -25,6 +30,7 @@ export const DEFAULT_LIMITS: LayerLimits = {
   ratioGraceBytes: 64 * 1024 ** 2,
   maxEntries: 5_000_000,
   maxZstdWindowBytes: 128 * 1024 ** 2,
+  maxImageEntries: 20_000_000,
 };
 
 export type LayerJob = {
@@ -35,9 +41,15 @@ export type LayerJob = {
   readonly size: number | undefined;
   readonly diffId: DiffId | undefined;
   open(signal: AbortSignal): AsyncIterable<Uint8Array>;
+  /** bytes [start, end) of the blob as stored, where the source allows random access (HTTP Range, File slice) */
+  openRange?(start: number, end: number, signal: AbortSignal): AsyncIterable<Uint8Array>;
 };
 
-export type LayerProgress = { readonly layer: number; readonly compressedBytes: number; readonly uncompressedBytes: number; readonly entries: number };
+export type LayerProgress = {
+  readonly layer: number; readonly compressedBytes: number; readonly uncompressedBytes: number; readonly entries: number;
+  /** the index being built (live: it keeps growing), so a view can show the layer while it streams */
+  readonly index?: LayerIndex;
+};
 
 export type LayerStatus = 'verified' | 'unverified' | 'failed';
 
@@ -57,14 +69,28 @@ export type LayerResult = {
 
 const PROGRESS_EVERY = 4 * 1024 * 1024;
 
-export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: { signal: AbortSignal; limits?: LayerLimits; onProgress?: (p: LayerProgress) => void }): Promise<LayerResult> {
+type AnalyzeOptions = { signal: AbortSignal; limits?: LayerLimits; onProgress?: (p: LayerProgress) => void };
+
+export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: AnalyzeOptions): Promise<LayerResult> {
+  const algorithm = job.digest ? digestAlgorithm(job.digest) : 'sha256';
+  // Both big hashes may run on another thread (the browser's hash workers) while this one decodes and walks.
+  const digestHasher = await codecs.hasher(algorithm, { offload: true });
+  const diffHasher = await codecs.hasher('sha256', { offload: true });
+  try {
+    return await runLayer(job, codecs, digestHasher, diffHasher, options);
+  } finally {
+    digestHasher.dispose();
+    diffHasher.dispose();
+  }
+}
+
+async function runLayer(job: LayerJob, codecs: Codecs, digestHasher: IncrementalHash, diffHasher: IncrementalHash, options: AnalyzeOptions): Promise<LayerResult> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const { signal } = options;
   const name = job.digest ? shortDigest(job.digest) : `#${job.index}`;
   const warnings: { code: string; message: string }[] = [];
   const warn = (code: string, message: string) => { if (warnings.length < 100) warnings.push({ code, message }); };
   const algorithm = job.digest ? digestAlgorithm(job.digest) : 'sha256';
-  const digestHasher = await codecs.hasher(algorithm);
   const contentHasher = await codecs.contentHasher();
   let compressed = 0;
   const raw = job.open(signal)[Symbol.asyncIterator]();
@@ -76,12 +102,13 @@ export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: { sig
     if (job.size !== undefined && compressed > job.size) {
       throw new LayerError('SIZE_INVALID', `layer ${name} is longer than the ${job.size} bytes its descriptor declares (trailing data); the blob is not what the manifest names`);
     }
-    digestHasher.update(r.value);
+    // Not owned: the decoder still reads these bytes, so the hasher copies what it sends away.
+    const waiting = digestHasher.update(r.value);
+    if (waiting) await waiting;
     return r;
   };
   // No return(): a decoder that stops early must not close the source, so the rest can still be hashed.
   const counted: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: pull }) };
-  const diffHasher = await codecs.hasher('sha256');
   const builder = new LayerIndexBuilder(contentHasher, { maxEntries: limits.maxEntries, maxWarnings: 500 });
   const reader = new TarReader(builder);
   let compression: Compression = 'none';
@@ -107,14 +134,18 @@ export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: { sig
       if (uncompressed > limits.ratioGraceBytes && compressed > 0 && uncompressed / compressed > limits.maxRatio) {
         throw new LayerError('DECOMPRESSION_BOMB', `layer ${name} expands more than ${limits.maxRatio}:1 (${uncompressed} bytes from ${compressed}; possible decompression bomb)`);
       }
-      if (compression !== 'none') diffHasher.update(chunk);
       if (!reader.ended) {
         const e = reader.push(chunk);
         if (e) throw new LayerError(e.code, `layer ${name}: ${e.message}`);
       }
+      // After the tar reader (which keeps no reference to the chunk): the hasher may take the buffer, no copy.
+      if (compression !== 'none') {
+        const waiting = diffHasher.update(chunk, true);
+        if (waiting) await waiting;
+      }
       if (uncompressed >= nextProgress) {
         nextProgress = uncompressed + PROGRESS_EVERY;
-        options.onProgress?.({ layer: job.index, compressedBytes: compressed, uncompressedBytes: uncompressed, entries: reader.entries });
+        options.onProgress?.({ layer: job.index, compressedBytes: compressed, uncompressedBytes: uncompressed, entries: reader.entries, index: builder.index });
       }
     }
     const e = reader.finish();
@@ -128,7 +159,7 @@ export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: { sig
     if (job.digest !== undefined && failure.code !== 'SIZE_INVALID') {
       try {
         while (!(await pull()).done) { /* hashing happens in pull */ }
-        const got = formatDigest(algorithm, digestHasher.digestHex());
+        const got = formatDigest(algorithm, await digestHasher.digestHex());
         if (got !== job.digest) failure = { code: 'DIGEST_MISMATCH', message: `layer digest mismatch: expected ${job.digest}, got ${got}; the blob is corrupt or not the one the manifest names — its files are not shown` };
       } catch (drainError) {
         if (signal.aborted) throw drainError;
@@ -139,8 +170,19 @@ export async function analyzeLayer(job: LayerJob, codecs: Codecs, options: { sig
   }
   const layer = builder.finish(reader.bytesConsumed);
   options.onProgress?.({ layer: job.index, compressedBytes: compressed, uncompressedBytes: uncompressed, entries: reader.entries });
-  const digest = failure ? (job.digest ?? formatDigest(algorithm, '')) : formatDigest(algorithm, digestHasher.digestHex());
-  const diffId = (compression !== 'none' ? (failure ? '' : `sha256:${diffHasher.digestHex()}`) : digest) as DiffId;
+  let digest = job.digest ?? formatDigest(algorithm, '');
+  let diffId = (compression === 'none' ? digest : '') as DiffId;
+  if (!failure) {
+    try {
+      const hexes = await Promise.all([digestHasher.digestHex(), compression !== 'none' ? diffHasher.digestHex() : undefined]);
+      digest = formatDigest(algorithm, hexes[0]);
+      diffId = (hexes[1] === undefined ? digest : `sha256:${hexes[1]}`) as DiffId;
+    } catch (e) {
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new LayerError('ABORTED', 'cancelled');
+      const err = e as { code?: string; message: string };
+      failure = { code: err.code ?? 'LAYER_READ_FAILED', message: `layer ${name}: ${err.message}` };
+    }
+  }
   if (!failure) failure = verify(job, name, digest, diffId, compressed, compression, warn);
   for (const w of layer.warnings.slice(0, 20)) warn(w.code, w.path ? `${w.message}` : w.message);
   const base = { index: job.index, layer, compression, digest, diffId, compressedBytes: compressed, uncompressedBytes: uncompressed, warnings };
@@ -166,7 +208,8 @@ function verify(job: LayerJob, name: string, digest: Digest, diffId: DiffId, com
   return undefined;
 }
 
-function declaredCompression(mediaType: string): Compression | undefined {
+/** The compression a layer media type names (undefined for one that does not say). */
+export function declaredCompression(mediaType: string): Compression | undefined {
   if (mediaType.endsWith('+gzip') || mediaType.endsWith('.tar.gzip')) return 'gzip';
   if (mediaType.endsWith('+zstd')) return 'zstd';
   if (mediaType.endsWith('.tar')) return 'none';

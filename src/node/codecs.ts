@@ -10,7 +10,8 @@ import { unzstd } from '../analysis/codecs/unzstd.ts';
 
 function nodeHasher(algorithm: 'sha256' | 'sha512'): IncrementalHash {
   const h = createHash(algorithm);
-  return { update: (b) => void h.update(b), digestHex: () => h.digest('hex') };
+  // In-thread OpenSSL (SHA-NI, ~630 MB/s): faster than shipping the bytes to another thread.
+  return { update: (b) => void h.update(b), digestHex: async () => h.digest('hex'), dispose: () => undefined };
 }
 
 async function* gunzipNode(input: AsyncIterable<Uint8Array>, options: DecodeOptions): AsyncIterable<Uint8Array> {

@@ -8,7 +8,8 @@ export type CodecErrorCode =
   | 'ZSTD_CORRUPT'
   | 'ZSTD_TRUNCATED'
   | 'ZSTD_WINDOW_TOO_LARGE'
-  | 'DECOMPRESSION_BOMB';
+  | 'DECOMPRESSION_BOMB'
+  | 'HASH_WORKER_FAILED';
 
 export class CodecError extends Error {
   override readonly name = 'CodecError';

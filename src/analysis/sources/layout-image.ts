@@ -43,7 +43,7 @@ async function readJson(files: LayoutFiles, path: string, max: number, what: str
 async function checkDigest(codecs: Codecs, bytes: Uint8Array, want: Digest, what: string): Promise<void> {
   const h = await codecs.hasher(want.startsWith('sha512:') ? 'sha512' : 'sha256');
   h.update(bytes);
-  const got = formatDigest(want.startsWith('sha512:') ? 'sha512' : 'sha256', h.digestHex());
+  const got = formatDigest(want.startsWith('sha512:') ? 'sha512' : 'sha256', await h.digestHex());
   if (got !== want) throw new LayerError('DIGEST_MISMATCH', `${what} digest mismatch: expected ${want}, got ${got}`);
 }
 
@@ -94,6 +94,7 @@ async function resolveDockerArchive(files: LayoutFiles, codecs: Codecs, options:
       index: i, mediaType: typeof mt === 'string' ? mt : path.endsWith('.gz') ? MEDIA.dockerLayer : 'application/vnd.docker.image.rootfs.diff.tar',
       digest, size, diffId: config.diffIds[i],
       open: (signal) => files.stream(path, signal),
+      ...(files.streamRange ? { openRange: (start: number, end: number, signal: AbortSignal) => files.streamRange!(path, start, end, signal) } : {}),
     });
   }
   return { source: files.description, format: 'docker-archive', config, configBytes, ...(configDigest ? { configDigest } : {}), layers, repoTags: tagsOf(entry), warnings: [] };
@@ -148,6 +149,7 @@ async function resolveOciLayout(files: LayoutFiles, codecs: Codecs, options: Res
   const layers: LayerJob[] = layerDescs.map((d, i) => ({
     index: i, mediaType: d.mediaType, digest: d.digest, size: d.size, diffId: config.diffIds[i],
     open: (signal: AbortSignal) => files.stream(blobPath(d.digest), signal),
+    ...(files.streamRange ? { openRange: (start: number, end: number, signal: AbortSignal) => files.streamRange!(blobPath(d.digest), start, end, signal) } : {}),
   }));
   return {
     source: files.description, format: 'oci-layout', config, configBytes, configDigest: manifest.config.digest, manifest, layers, repoTags: [], warnings,

@@ -1,6 +1,6 @@
 // `docker commit` of a simulated container (worker side): the container layer as a gzip'd OCI layer tar
 // (CompressionStream), its diffId, digest and ChainID, a new config and manifest over the parent's layer blobs
-// (fetched again from the source), returned as an OCI archive or pushed to this server's embedded registry.
+// (fetched again from the source), returned as an OCI archive or pushed (embedded registry, or an allowed push host).
 import { buildCommittedConfig, buildImageManifest, buildOciArchiveEntries, ociLayerMediaType, type BlobDescriptor } from '../../core/cow/commit-image.ts';
 import { commitContainer, computeCommitIds } from '../../core/cow/commit.ts';
 import { collectTarBytes, createTarStream } from '../../core/layers/tar-writer.ts';
@@ -28,7 +28,7 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 async function sha256(codecs: Codecs, bytes: Uint8Array): Promise<Digest> {
   const h = await codecs.hasher('sha256');
   h.update(bytes);
-  return `sha256:${h.digestHex()}` as Digest;
+  return `sha256:${await h.digestHex()}` as Digest;
 }
 
 async function readAll(chunks: AsyncIterable<Uint8Array>, budget: { left: number }): Promise<Uint8Array> {
@@ -68,7 +68,8 @@ export async function commitImage(session: ImageSession, env: CommitEnv, req: Co
     entries: c.entries.map((e) => (e.type === 'dir' ? `${e.path.replace(/\/$/, '')}/` : e.path)), notes: c.notes, pushedTo,
   });
   if (req.output.kind === 'push') {
-    const pushed = await pushCommittedImage({ ...env, image, layerBlob, configBytes: config.value, target: req.output.target, signal });
+    const { target, pushHosts, proxyBase, credentials } = req.output;
+    const pushed = await pushCommittedImage({ ...env, image, layerBlob, configBytes: config.value, target, pushHosts, proxyBase, credentials, signal });
     return { commit: out(pushed.manifestDigest, pushed.reference) };
   }
   const budget = { left: MAX_ARCHIVE_BYTES };
