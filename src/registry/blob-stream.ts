@@ -19,6 +19,8 @@ export type BlobOpenOptions = {
   readonly onResume?: ((offset: number) => void) | undefined;
   /** Start at this byte (the caller already holds the bytes before it). */
   readonly offset?: number | undefined;
+  /** Stop before this byte (a bounded `Range: bytes=offset-(end-1)`; random access into a blob). Default: the end. */
+  readonly end?: number | undefined;
   /** Resume after a broken connection (default true). */
   readonly resume?: boolean | undefined;
 };
@@ -55,15 +57,17 @@ export async function* streamBlob(
   if (!Number.isSafeInteger(size) || size < 0) throw session.failure(spec, 'SIZE_INVALID', `descriptor size ${size} is not a non-negative integer`);
   let offset = options.offset ?? 0;
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > size) throw session.failure(spec, 'SIZE_INVALID', `start offset ${offset} is outside the blob (${size} bytes)`);
+  const stop = options.end ?? size;
+  if (!Number.isSafeInteger(stop) || stop < offset || stop > size) throw session.failure(spec, 'SIZE_INVALID', `end offset ${stop} is outside the blob (${offset}–${size})`);
   const foreign = descriptor.urls?.find((u) => allowed(u, options.foreignUrlPolicy));
   let noProgress = 0;
 
-  while (offset < size) {
+  while (offset < stop) {
     const fresh = offset === 0;
     const attemptStart = offset;
     try {
-      const res = await openAt(session, repository, descriptor, offset, foreign, options.signal);
-      let skip = checkResponse(session, spec, res, offset, size);
+      const res = await openAt(session, repository, descriptor, offset, stop, foreign, options.signal);
+      let skip = checkResponse(session, spec, res, offset, stop, size);
       for await (const chunk of res.chunks()) {
         let part = chunk;
         if (skip > 0) {
@@ -75,11 +79,14 @@ export async function* streamBlob(
         if (offset + part.byteLength > size) {
           throw session.failure(spec, 'SIZE_MISMATCH', `the registry sent more than the ${size} bytes the manifest declares (trailing data)`);
         }
+        // A server that ignored a bounded Range sends the whole blob: stop at `stop`.
+        if (offset + part.byteLength > stop) part = part.subarray(0, stop - offset);
         offset += part.byteLength;
         options.onProgress?.(offset, size);
         yield part;
+        if (offset >= stop && stop < size) break;
       }
-      if (offset < size) {
+      if (offset < stop) {
         throw session.failure(spec, 'NETWORK', `the response ended early at byte ${offset} of ${size}`);
       }
     } catch (e) {
@@ -108,14 +115,15 @@ function allowed(u: string, policy: ForeignUrlPolicy | undefined): boolean {
   }
 }
 
-function openAt(session: RegistrySession, repository: string, d: Descriptor, offset: number, foreign: string | undefined, signal?: AbortSignal): Promise<SessionResponse> {
+function openAt(session: RegistrySession, repository: string, d: Descriptor, offset: number, stop: number, foreign: string | undefined, signal?: AbortSignal): Promise<SessionResponse> {
+  const bounded = stop < d.size;
   const spec: SendSpec = {
     method: 'GET',
     // Always the registry (or foreign) URL, never a redirect target from an earlier attempt: presigned URLs expire (F15).
     path: foreign ?? `/v2/${repository}/blobs/${d.digest}`,
     repository,
     scope: foreign === undefined ? repositoryScope(repository, 'pull') : undefined,
-    headers: offset > 0 ? { range: `bytes=${offset}-` } : undefined,
+    headers: bounded ? { range: `bytes=${offset}-${stop - 1}` } : offset > 0 ? { range: `bytes=${offset}-` } : undefined,
     what: `blob ${d.digest}`,
     digest: d.digest,
     notFound: 'BLOB_UNKNOWN',
@@ -126,7 +134,7 @@ function openAt(session: RegistrySession, repository: string, d: Descriptor, off
 }
 
 /** Validates status, Content-Range and Content-Length before any byte is used; returns how many bytes to skip. */
-function checkResponse(session: RegistrySession, spec: Pick<SendSpec, 'what' | 'repository' | 'digest'>, res: SessionResponse, offset: number, size: number): number {
+function checkResponse(session: RegistrySession, spec: Pick<SendSpec, 'what' | 'repository' | 'digest'>, res: SessionResponse, offset: number, stop: number, size: number): number {
   const fail = (code: 'SIZE_MISMATCH' | 'RESUME_FAILED', why: string): RegistryError => {
     void res.discard();
     return session.failure(spec, code, why, undefined, res.status);
@@ -141,9 +149,9 @@ function checkResponse(session: RegistrySession, spec: Pick<SendSpec, 'what' | '
     return offset; // a server that ignored Range: skip what we already have, never append it twice (F3)
   }
   const range = parseContentRange(res.headers.get('content-range'));
-  if (range === undefined || range.start !== offset || range.end !== size - 1 || (range.total !== undefined && range.total !== size)) {
+  if (range === undefined || range.start !== offset || range.end !== stop - 1 || (range.total !== undefined && range.total !== size)) {
     throw fail('RESUME_FAILED', `asked to resume at byte ${offset} of ${size} but got Content-Range "${(res.headers.get('content-range') ?? '').slice(0, 60)}"; refusing to recombine`);
   }
-  if (length !== undefined && length !== size - offset) throw fail('SIZE_MISMATCH', `the partial response announces ${length} bytes, expected ${size - offset}`);
+  if (length !== undefined && length !== stop - offset) throw fail('SIZE_MISMATCH', `the partial response announces ${length} bytes, expected ${stop - offset}`);
   return 0;
 }

@@ -99,16 +99,17 @@ export function writeContent(req: IncomingMessage, res: ServerResponse, content:
 
   let status = 200;
   let body = full;
-  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   if (range && rangeSupport && !find('ignore-range')) {
     const start = Number(range[1]);
+    const last = range[2] ? Math.min(Number(range[2]), full.byteLength - 1) : full.byteLength - 1;
     if (start >= full.byteLength) {
       res.writeHead(416, { 'content-range': `bytes */${full.byteLength}`, 'content-length': '0' });
       res.end();
       return;
     }
-    body = full.subarray(start);
-    headers['content-range'] = find('content-range')?.value ?? `bytes ${start}-${full.byteLength - 1}/${full.byteLength}`;
+    body = full.subarray(start, last + 1);
+    headers['content-range'] = find('content-range')?.value ?? `bytes ${start}-${last}/${full.byteLength}`;
     status = find('content-range')?.status ?? 206;
   }
   if (find('gzip-encoding')) {

@@ -9,6 +9,8 @@ export type LayoutFiles = {
   /** reads a whole file of at most maxBytes; a larger file is an error naming the limit */
   read(path: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array>;
   stream(path: string, signal: AbortSignal): AsyncIterable<Uint8Array>;
+  /** bytes [start, end) of one file, where the source can slice (the file viewer's random access) */
+  streamRange?(path: string, start: number, end: number, signal: AbortSignal): AsyncIterable<Uint8Array>;
   list(): Promise<readonly string[]>;
 };
 

@@ -64,6 +64,12 @@ export async function openTarLayoutFiles(blob: RandomAccessBlob, description: st
       if (!m) throw new LayerError('NOT_FOUND', `${description}: "${path}" is not in the archive`);
       return blob.stream(m.offset, m.size, signal);
     },
+    streamRange(path, start, end, signal) {
+      const m = get(path);
+      if (!m) throw new LayerError('NOT_FOUND', `${description}: "${path}" is not in the archive`);
+      if (start < 0 || end < start || end > m.size) throw new LayerError('RANGE_INVALID', `${description}: bytes ${start}–${end} are outside "${path}" (${m.size} bytes)`);
+      return blob.stream(m.offset + start, end - start, signal);
+    },
     list: async () => [...members.keys()],
   };
 }

@@ -1,6 +1,6 @@
 // One file's content as of a layer (worker side): find the layer holding the visible version (hardlinks resolve
-// to their target), re-stream that layer's blob, decompress, walk the tar to the entry and keep up to maxBytes.
-// Streaming stops as soon as the entry is read; the page gets the bytes as a transferred ArrayBuffer.
+// to their target), then read it by its tar offset — a gzip checkpoint and one Range request, a plain range of an
+// uncompressed layer — or else re-stream the blob, decompress and walk the tar to the entry (stopping there).
 import { normalizeEntryPath } from '../../core/layers/entry-path.ts';
 import { FLAG } from '../../core/layers/layer-index.ts';
 import { KIND } from '../../core/layers/tar-header.ts';
@@ -8,8 +8,10 @@ import { TarReader, type TarEntry } from '../../core/layers/tar-reader.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { Codecs } from '../codecs.ts';
 import { LayerError } from '../layer-error.ts';
-import { DEFAULT_LIMITS, type LayerJob } from '../layer-pipeline.ts';
+import { declaredCompression, DEFAULT_LIMITS, type LayerJob } from '../layer-pipeline.ts';
 import { sniffCompression } from '../sniff.ts';
+import { readRawRange, readViaCheckpoints, readWhileRecording, type CheckpointReadStats } from './checkpoint-read.ts';
+import { defaultCheckpointStore, type CheckpointStore } from './checkpoint-store.ts';
 import type { Forest } from './forest.ts';
 import { lookupPath, resolveHardlinkNode } from './row-window.ts';
 
@@ -86,6 +88,50 @@ export async function readLayerEntry(job: LayerJob, codecs: Codecs, entryPath: s
   options.signal.throwIfAborted();
   if (!found) return err('NOT_FOUND', `/${entryPath} was not found in layer ${job.index}'s blob; the blob differs from the one indexed`);
   return ok({ path: `/${entryPath}`, size: found.size, truncated: found.size > found.bytes.length, bytes: found.bytes.buffer as ArrayBuffer });
+}
+
+export type FileReadOptions = {
+  readonly maxBytes: number;
+  readonly lastWins: boolean;
+  readonly sparse: boolean;
+  readonly signal: AbortSignal;
+  /** the entry's tar header offset and size from the layer index (the last copy of a duplicate path) */
+  readonly headerOffset?: number | undefined;
+  readonly size?: number | undefined;
+  /** keeps recording a gzip layer's checkpoints after the answer until this aborts (the image closes) */
+  readonly recordSignal?: AbortSignal | undefined;
+  readonly checkpoints?: CheckpointStore | undefined;
+  /** uncompressed bytes between gzip checkpoints (default 4 MiB; tests use less) */
+  readonly checkpointSpan?: number | undefined;
+  readonly onStats?: ((s: CheckpointReadStats) => void) | undefined;
+};
+
+/**
+ * The first maxBytes of the entry: by random access where the layer allows it (see the module header), else by
+ * streaming. A range that does not hold the entry falls back to streaming, never to wrong bytes.
+ */
+export async function readLayerFile(job: LayerJob, codecs: Codecs, entryPath: string, options: FileReadOptions): Promise<Result<ExtractedFile>> {
+  const { headerOffset, size, signal } = options;
+  if (!options.sparse && headerOffset !== undefined && size !== undefined) {
+    const keep = Math.min(size, Math.max(0, Math.min(options.maxBytes, MAX_FILE_BYTES)));
+    const span = { headerOffset, size, keep };
+    const store = options.checkpoints ?? defaultCheckpointStore();
+    let bytes: Uint8Array | undefined;
+    try {
+      const compression = declaredCompression(job.mediaType);
+      if (compression === 'none') bytes = await readRawRange(job, span, signal, options.onStats);
+      else if (compression === 'gzip') {
+        const viaIndex = await readViaCheckpoints(job, span, store, signal, options.onStats);
+        bytes = viaIndex === 'no-index' ? await readWhileRecording(job, span, store, signal, options.recordSignal ?? signal, options.checkpointSpan) : viaIndex;
+      }
+    } catch (e) {
+      signal.throwIfAborted();
+      if (e instanceof LayerError && e.code === 'ABORTED') throw e;
+      bytes = undefined; // a failed range read or inflate: stream the layer instead
+    }
+    if (bytes) return ok({ path: `/${entryPath}`, size, truncated: size > keep, bytes: bytes.slice().buffer });
+  }
+  return readLayerEntry(job, codecs, entryPath, options);
 }
 
 /** Whether the index saw this entry path more than once (its warning names the path). */

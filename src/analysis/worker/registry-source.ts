@@ -65,6 +65,8 @@ export async function openRegistryImage(reference: string, options: RegistryOpen
   const layers: LayerJob[] = descs.map((d, i) => ({
     index: i, mediaType: d.mediaType, digest: d.digest, size: d.size, diffId: config.diffIds[i],
     open: (signal: AbortSignal) => client.openBlob(repo, d, { signal }),
+    // One bounded Range request (the file viewer reading from a gzip checkpoint).
+    openRange: (start: number, end: number, signal: AbortSignal) => client.openBlob(repo, d, { signal, offset: start, end }),
   }));
   const platforms = new Set<string>();
   for (const d of resolved.index?.document.manifests ?? []) {

@@ -2,7 +2,7 @@
 // whiteouts and opaque markers, rejects entries that would escape the layer, hashes file bodies. Pure.
 import type { ContentHasher } from './content-hash.ts';
 import { classifyWhiteout, normalizeEntryPath } from './entry-path.ts';
-import { DEFAULT_LAYER_LIMITS, FLAG, HUGE, LayerIndex, type LayerLimits } from './layer-index.ts';
+import { DEFAULT_LAYER_LIMITS, FLAG, HUGE, LayerIndex, NO_OFFSET, TAR_BLOCK, type LayerLimits } from './layer-index.ts';
 import { PairTable } from './pair-table.ts';
 import { KIND, type KindCode } from './tar-header.ts';
 import type { TarEntry, TarSink } from './tar-reader.ts';
@@ -99,6 +99,9 @@ export class LayerIndexBuilder implements TarSink {
     ix.mode[id] = e.mode;
     ix.uid[id] = e.uid;
     ix.gid[id] = e.gid;
+    const block = e.headerOffset / TAR_BLOCK;
+    ix.offset[id] = Number.isInteger(block) && block < NO_OFFSET ? block : NO_OFFSET;
+    ix.linkIds.delete(id);
     const size = kind === KIND.file ? e.realSize : 0;
     if (size >= HUGE) {
       ix.size32[id] = HUGE;
@@ -106,13 +109,13 @@ export class LayerIndexBuilder implements TarSink {
     } else ix.size32[id] = size;
     if (kind === KIND.file) ix.fileBytes += size;
     if (kind === KIND.symlink) {
-      ix.link[id] = ix.links.push(e.linkPath) - 1;
+      ix.linkIds.set(id, ix.links.push(e.linkPath) - 1);
     } else if (kind === KIND.hardlink) {
       const target = normalizeEntryPath(e.linkPath);
-      if (target.ok) ix.link[id] = ix.links.push(target.segments.join('/')) - 1;
+      if (target.ok) ix.linkIds.set(id, ix.links.push(target.segments.join('/')) - 1);
       else {
         ix.flags[id]! |= FLAG.badLink;
-        ix.link[id] = ix.links.push(e.linkPath) - 1;
+        ix.linkIds.set(id, ix.links.push(e.linkPath) - 1);
         this.warn('HARDLINK_INVALID', `hardlink "${e.path.slice(0, 200)}" points at "${e.linkPath.slice(0, 200)}", outside the layer`, e.path.slice(0, 300));
       }
     } else if (kind === KIND.char || kind === KIND.block) {
@@ -157,7 +160,7 @@ export class LayerIndexBuilder implements TarSink {
     ix.size32 = ix.size32.slice(0, n);
     ix.hashHi = ix.hashHi.slice(0, n);
     ix.hashLo = ix.hashLo.slice(0, n);
-    ix.link = ix.link.slice(0, n);
+    ix.offset = ix.offset.slice(0, n);
     ix.names.freeze();
     this.nfc = undefined;
     if (this.limitHit) this.warn('ENTRY_LIMIT', this.limitHit);
@@ -172,7 +175,7 @@ export class LayerIndexBuilder implements TarSink {
     ix.name[id] = nameId;
     ix.kind[id] = kind;
     ix.flags[id] = flags;
-    ix.link[id] = -1;
+    ix.offset[id] = NO_OFFSET;
     ix.count++;
     this.children.add(id);
     return id;
@@ -196,7 +199,7 @@ export class LayerIndexBuilder implements TarSink {
     ix.size32 = g(ix.size32, (k) => new Uint32Array(k));
     ix.hashHi = g(ix.hashHi, (k) => new Uint32Array(k));
     ix.hashLo = g(ix.hashLo, (k) => new Uint32Array(k));
-    ix.link = g(ix.link, (k) => new Int32Array(k));
+    ix.offset = g(ix.offset, (k) => new Uint32Array(k));
   }
 
   /**

@@ -22,7 +22,7 @@ const sample = () => layer(
 function columns(ix: LayerIndex) {
   return {
     count: ix.count, parent: [...ix.parent], name: [...ix.name], kind: [...ix.kind], flags: [...ix.flags], mode: [...ix.mode], uid: [...ix.uid],
-    gid: [...ix.gid], size32: [...ix.size32], hashHi: [...ix.hashHi], hashLo: [...ix.hashLo], link: [...ix.link],
+    gid: [...ix.gid], size32: [...ix.size32], hashHi: [...ix.hashHi], hashLo: [...ix.hashLo], offset: [...ix.offset], linkIds: [...ix.linkIds],
     names: Array.from({ length: ix.names.count }, (_, i) => ix.names.name(i)), links: [...ix.links], bigSizes: [...ix.bigSizes], devices: [...ix.devices],
     warnings: ix.warnings, rejected: ix.rejected, tarBytes: ix.tarBytes, fileBytes: ix.fileBytes, warningsDropped: ix.warningsDropped,
   };
@@ -35,6 +35,19 @@ test('a layer index survives serialisation unchanged: columns, names, links, dev
   assert.deepEqual(columns(back.value), columns(ix));
   assert.equal(back.value.pathOf(3), ix.pathOf(3));
   assert.ok(ix.warnings.some((w) => w.code === 'DUPLICATE_ENTRY'), 'the sample carries a warning to round-trip');
+});
+
+test('each entry from a tar header keeps its header offset, the last copy for a duplicate; implied entries have none', () => {
+  const ix = sample();
+  const byPath = new Map(Array.from({ length: ix.count }, (_, id) => [ix.pathOf(id), id] as const));
+  assert.equal(ix.headerOffsetOf(byPath.get('/etc')!), 0);
+  assert.ok(ix.headerOffsetOf(byPath.get('/etc/passwd')!)! > ix.headerOffsetOf(byPath.get('/dev/null')!)!, 'the second etc/passwd (last in the tar) wins');
+  assert.equal(ix.headerOffsetOf(byPath.get('/etc/passwd')!)! % 512, 0);
+  assert.equal(ix.headerOffsetOf(byPath.get('/bin')!), undefined, 'bin is implied by bin/busybox');
+  assert.equal(ix.headerOffsetOf(0), undefined);
+  assert.equal(ix.linkOf(byPath.get('/lib')!), 'usr/lib');
+  assert.equal(ix.linkOf(byPath.get('/bin/sh')!), 'bin/busybox');
+  assert.equal(ix.linkOf(byPath.get('/bin/busybox')!), undefined);
 });
 
 test('a deserialised index stacks into the same tree as the original', () => {

@@ -5,7 +5,8 @@ import { err, ok, type Result } from '../result.ts';
 import { LayerIndex, type LayerWarning } from './layer-index.ts';
 
 const MAGIC = 0x31584c53; // "SLX1"
-const VERSION = 1;
+// 2: the link column became a sparse id map and a tar header offset column was added.
+const VERSION = 2;
 const MAX_KIND = 8;
 
 type Header = {
@@ -15,6 +16,7 @@ type Header = {
   readonly nameBytes: number;
   readonly linkCount: number;
   readonly linkBytes: number;
+  readonly linkIdCount: number;
   readonly tarBytes: number;
   readonly fileBytes: number;
   readonly warningsDropped: number;
@@ -32,8 +34,8 @@ const WIDTH: Record<ColumnKind, number> = { i32: 4, u32: 4, u16: 2, u8: 1 };
 function layout(h: Header): [ColumnKind, number][] {
   const n = h.count;
   return [
-    ['i32', n], ['i32', n], ['u8', n], ['u8', n], ['u16', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['i32', n],
-    ['u32', h.nameCount + 1], ['u8', h.nameBytes], ['u32', h.linkCount + 1], ['u8', h.linkBytes],
+    ['i32', n], ['i32', n], ['u8', n], ['u8', n], ['u16', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n],
+    ['u32', h.nameCount + 1], ['u8', h.nameBytes], ['u32', h.linkCount + 1], ['u8', h.linkBytes], ['u32', h.linkIdCount], ['u32', h.linkIdCount],
   ];
 }
 
@@ -51,16 +53,16 @@ export function serializeLayerIndex(ix: LayerIndex): ArrayBuffer {
   linkParts.forEach((p, i) => linkBytes.set(p, linkOffsets[i]!));
   const n = ix.count;
   const header: Header = {
-    v: VERSION, count: n, nameCount: names.count, nameBytes: names.bytes.length, linkCount: linkParts.length, linkBytes: linkBytes.length,
+    v: VERSION, count: n, nameCount: names.count, nameBytes: names.bytes.length, linkCount: linkParts.length, linkBytes: linkBytes.length, linkIdCount: ix.linkIds.size,
     tarBytes: ix.tarBytes, fileBytes: ix.fileBytes, warningsDropped: ix.warningsDropped,
     bigSizes: [...ix.bigSizes], devices: [...ix.devices].map(([id, [a, b]]) => [id, a, b] as const),
     warnings: ix.warnings, rejected: ix.rejected,
   };
   const json = encoder.encode(JSON.stringify(header));
   const columns: ArrayBufferView[] = [
-    ix.parent, ix.name, ix.kind, ix.flags, ix.mode, ix.uid, ix.gid, ix.size32, ix.hashHi, ix.hashLo, ix.link,
+    ix.parent, ix.name, ix.kind, ix.flags, ix.mode, ix.uid, ix.gid, ix.size32, ix.hashHi, ix.hashLo, ix.offset,
   ].map((c) => c.subarray(0, n));
-  columns.push(names.offsets, names.bytes, linkOffsets, linkBytes);
+  columns.push(names.offsets, names.bytes, linkOffsets, linkBytes, Uint32Array.from(ix.linkIds.keys()), Uint32Array.from(ix.linkIds.values()));
   let size = align8(8 + json.length);
   for (const c of columns) size += align8(c.byteLength);
   const buffer = new ArrayBuffer(size);
@@ -92,7 +94,7 @@ export function deserializeLayerIndex(buffer: ArrayBuffer): Result<LayerIndex> {
     return bad('header is not JSON');
   }
   if (header.v !== VERSION) return bad(`version ${String(header.v)}`);
-  const counts = [header.count, header.nameCount, header.nameBytes, header.linkCount, header.linkBytes];
+  const counts = [header.count, header.nameCount, header.nameBytes, header.linkCount, header.linkBytes, header.linkIdCount];
   if (!counts.every((c) => Number.isSafeInteger(c) && c >= 0) || header.count < 1) return bad('bad counts');
   let at = align8(8 + jsonLength);
   const cols: Column[] = [];
@@ -106,13 +108,14 @@ export function deserializeLayerIndex(buffer: ArrayBuffer): Result<LayerIndex> {
   type I32 = Int32Array<ArrayBuffer>;
   type U32 = Uint32Array<ArrayBuffer>;
   type U8 = Uint8Array<ArrayBuffer>;
-  const [parent, name, kind, flags, mode, uid, gid, size32, hashHi, hashLo, link, nameOffsets, nameBytes, linkOffsets, linkBytes] = cols as [
-    I32, I32, U8, U8, Uint16Array<ArrayBuffer>, U32, U32, U32, U32, U32, I32, U32, U8, U32, U8,
+  const [parent, name, kind, flags, mode, uid, gid, size32, hashHi, hashLo, offset, nameOffsets, nameBytes, linkOffsets, linkBytes, linkEntries, linkIndexes] = cols as [
+    I32, I32, U8, U8, Uint16Array<ArrayBuffer>, U32, U32, U32, U32, U32, U32, U32, U8, U32, U8, U32, U32,
   ];
-  const problem = checkColumns(header, parent, name, kind, link, nameOffsets, linkOffsets);
+  const problem = checkColumns(header, parent, name, kind, nameOffsets, linkOffsets) ?? checkLinks(header, linkEntries, linkIndexes);
   if (problem) return bad(problem);
   const ix = new LayerIndex();
-  Object.assign(ix, { count: header.count, parent, name, kind, flags, mode, uid, gid, size32, hashHi, hashLo, link });
+  Object.assign(ix, { count: header.count, parent, name, kind, flags, mode, uid, gid, size32, hashHi, hashLo, offset });
+  for (let i = 0; i < header.linkIdCount; i++) ix.linkIds.set(linkEntries[i]!, linkIndexes[i]!);
   ix.names.restoreParts(nameBytes, nameOffsets, header.nameCount);
   for (let i = 0; i < header.linkCount; i++) ix.links.push(decoder.decode(linkBytes.subarray(linkOffsets[i]!, linkOffsets[i + 1]!)));
   for (const [id, size] of header.bigSizes) ix.bigSizes.set(id, size);
@@ -125,15 +128,21 @@ export function deserializeLayerIndex(buffer: ArrayBuffer): Result<LayerIndex> {
   return ok(ix);
 }
 
+function checkLinks(h: Header, entries: Uint32Array, indexes: Uint32Array): string | undefined {
+  for (let i = 0; i < h.linkIdCount; i++) {
+    if (entries[i]! >= h.count || indexes[i]! >= h.linkCount) return `link ${i} names entry ${entries[i]} and target ${indexes[i]}`;
+  }
+  return undefined;
+}
+
 /** The invariants the tree code relies on: parents come first, ids point inside their tables. */
-function checkColumns(h: Header, parent: Int32Array, name: Int32Array, kind: Uint8Array, link: Int32Array, nameOffsets: Uint32Array, linkOffsets: Uint32Array): string | undefined {
+function checkColumns(h: Header, parent: Int32Array, name: Int32Array, kind: Uint8Array, nameOffsets: Uint32Array, linkOffsets: Uint32Array): string | undefined {
   if (parent[0] !== -1) return 'root has a parent';
   for (let i = 1; i < h.count; i++) {
     const p = parent[i]!;
     if (p < 0 || p >= i) return `entry ${i} has parent ${p}`;
     if (name[i]! < 0 || name[i]! >= h.nameCount) return `entry ${i} has name ${name[i]}`;
     if (kind[i]! > MAX_KIND) return `entry ${i} has kind ${kind[i]}`;
-    if (link[i]! < -1 || link[i]! >= h.linkCount) return `entry ${i} has link ${link[i]}`;
   }
   const monotonic = (offsets: Uint32Array, end: number) => {
     if (offsets[0] !== 0 || offsets[offsets.length - 1] !== end) return false;

@@ -1,5 +1,6 @@
 // The columnar index of one layer: typed-array columns per entry (parent, name, kind, flags, mode, uid, gid,
-// size, content hash, link) and interned name segments; no object per file. Built by layer-index-builder.ts. Pure.
+// size, content hash, tar header offset), interned name segments and a sparse map of link targets (only links
+// pay for one); no object per file. Built by layer-index-builder.ts. Pure.
 import { NamePool } from './name-pool.ts';
 import { KIND } from './tar-header.ts';
 
@@ -24,6 +25,10 @@ export const DEFAULT_LAYER_LIMITS: LayerLimits = { maxEntries: 5_000_000, maxWar
 
 /** size32 value meaning "look the size up in bigSizes" */
 export const HUGE = 0xffffffff;
+/** offset value of an entry with no tar header of its own (implied parent, root) or one beyond 2 TiB */
+export const NO_OFFSET = 0xffffffff;
+/** tar headers start on 512-byte blocks; `offset` counts blocks */
+export const TAR_BLOCK = 512;
 
 /** Column storage shared by the builder and the frozen index. */
 export class LayerIndex {
@@ -38,9 +43,12 @@ export class LayerIndex {
   size32 = new Uint32Array(1024);
   hashHi = new Uint32Array(1024);
   hashLo = new Uint32Array(1024);
-  link = new Int32Array(1024);
+  /** the entry's own tar header (after any PAX/GNU long-name headers), in 512-byte blocks from the tar start */
+  offset = new Uint32Array(1024);
   readonly names = new NamePool();
   readonly links: string[] = [];
+  /** entry id → index into `links`, for symlinks and hardlinks only (a column would cost 4 B for every entry) */
+  readonly linkIds = new Map<number, number>();
   /** sizes of 4 GiB and above, by entry id */
   readonly bigSizes = new Map<number, number>();
   readonly devices = new Map<number, readonly [number, number]>();
@@ -56,7 +64,7 @@ export class LayerIndex {
     this.name[0] = this.names.intern('');
     this.kind[0] = KIND.dir;
     this.mode[0] = 0o755;
-    this.link[0] = -1;
+    this.offset[0] = NO_OFFSET;
   }
 
   sizeOf(id: number): number {
@@ -69,8 +77,14 @@ export class LayerIndex {
   }
 
   linkOf(id: number): string | undefined {
-    const l = this.link[id]!;
-    return l < 0 ? undefined : this.links[l];
+    const l = this.linkIds.get(id);
+    return l === undefined ? undefined : this.links[l];
+  }
+
+  /** Byte offset of the entry's tar header in the uncompressed layer, if it came from one. */
+  headerOffsetOf(id: number): number | undefined {
+    const o = this.offset[id]!;
+    return o === NO_OFFSET ? undefined : o * TAR_BLOCK;
   }
 
   pathOf(id: number): string {
@@ -81,10 +95,11 @@ export class LayerIndex {
 
   /** Bytes held by the index's columns and name pool (what the memory budget counts). */
   get byteLength(): number {
-    const cols = [this.parent, this.name, this.kind, this.flags, this.mode, this.uid, this.gid, this.size32, this.hashHi, this.hashLo, this.link];
+    const cols = [this.parent, this.name, this.kind, this.flags, this.mode, this.uid, this.gid, this.size32, this.hashHi, this.hashLo, this.offset];
     let n = this.names.byteLength;
     for (const c of cols) n += c.byteLength;
     for (const l of this.links) n += 16 + l.length;
+    n += this.linkIds.size * 16;
     return n;
   }
 }
