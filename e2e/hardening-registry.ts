@@ -23,6 +23,9 @@ export type ServedBlob = {
   readonly bytes?: Uint8Array;
   /** how to misbehave: stall after N bytes (never finish), drop the first connection after N bytes, add headers */
   readonly stallAfter?: number;
+  /** trickle the body: wait this long after each piece of `pieceBytes` (default 256 KiB) */
+  readonly paceMs?: number;
+  readonly pieceBytes?: number;
   dropOnceAfter?: number | undefined;
   readonly headers?: Readonly<Record<string, string>>;
   /** serve these bytes instead of the real ones (a corrupted blob under the right digest) */
@@ -127,9 +130,11 @@ export class HardeningRegistry {
     const dropAt = blob.dropOnceAfter;
     if (dropAt !== undefined) blob.dropOnceAfter = undefined;
     const source = bytes ? [bytes.subarray(start)] : blob.open();
+    const step = blob.pieceBytes ?? 256 * 1024;
     for await (const chunk of source) {
-      for (let off = 0; off < chunk.byteLength; off += 256 * 1024) {
-        let piece = chunk.subarray(off, Math.min(chunk.byteLength, off + 256 * 1024));
+      for (let off = 0; off < chunk.byteLength; off += step) {
+        if (blob.paceMs !== undefined && off > 0) await new Promise((ok) => setTimeout(ok, blob.paceMs));
+        let piece = chunk.subarray(off, Math.min(chunk.byteLength, off + step));
         const limit = blob.stallAfter ?? dropAt;
         if (limit !== undefined && conn.sent + piece.byteLength > limit) {
           piece = piece.subarray(0, Math.max(0, limit - conn.sent));
@@ -187,11 +192,13 @@ export function generatedPlainTar(files: number, fileBytes: number): ServedBlob 
 }
 
 /**
- * A gzip tar of `entries` empty files (distinct names in directories of 4096): more entries than the layer entry
- * budget allows. Generated once into the temp dir (~50 MB, a few seconds) and reused by later runs.
+ * A gzip tar of `entries` empty files (distinct names in directories of 4096, under `prefix` when given): more
+ * entries than the entry budget allows. Generated once into the temp dir (~10 bytes per entry, a few seconds per
+ * million) and reused by later runs.
  */
-export async function generatedManyEntries(entries: number): Promise<ServedBlob> {
-  const base = join(tmpdir(), `strata-e2e-entries-${entries}-v1`);
+export async function generatedManyEntries(entries: number, prefix = ''): Promise<ServedBlob> {
+  if (!/^([a-z0-9]+\/)?$/.test(prefix)) throw new Error(`generatedManyEntries: prefix ${prefix} is not a short directory name`);
+  const base = join(tmpdir(), `strata-e2e-entries-${prefix.replace('/', '-')}${entries}-v1`);
   if (!existsSync(`${base}.json`)) {
     const tmp = `${base}.${process.pid}.tmp`;
     const out = createWriteStream(tmp);
@@ -214,7 +221,7 @@ export async function generatedManyEntries(entries: number): Promise<ServedBlob>
         const k = i + j;
         const off = j * 512;
         template.copy(buf, off);
-        const name = `d${(k >> 12).toString(36)}/f${(k & 4095).toString(36)}`;
+        const name = `${prefix}d${(k >> 12).toString(36)}/f${(k & 4095).toString(36)}`;
         let sum = templateSum;
         for (let q = 0; q < name.length; q++) {
           const c = name.charCodeAt(q);

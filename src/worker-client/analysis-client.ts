@@ -12,7 +12,7 @@ export type AnalysisClient = {
   /** Opens an image; handlers fire as it loads. Resolves with the image id once every layer is done. */
   open(source: ImageSourceSpec, handlers: OpenHandlers, signal: AbortSignal): Promise<string>;
   /** partial/asOfLayer: see the 'rows' response in protocol/messages.ts (rows while layers load, failed layers). */
-  rows(imageId: string, view: TreeView, start: number, count: number, signal?: AbortSignal): Promise<{ total: number; start: number; rows: readonly TreeRowOut[]; partial?: boolean; asOfLayer?: number }>;
+  rows(imageId: string, view: TreeView, start: number, count: number, signal?: AbortSignal): Promise<{ total: number; start: number; rows: readonly TreeRowOut[]; partial?: boolean; asOfLayer?: number; loading?: { layer: number; entries: number } }>;
   file(imageId: string, path: string, layer: number, maxBytes: number, signal?: AbortSignal): Promise<{ path: string; size: number; truncated: boolean; bytes: Uint8Array }>;
   whiteouts(imageId: string, layer: number, signal?: AbortSignal): Promise<readonly WhiteoutRow[]>;
   /** Compares image B against image A (both open): shared layers, first difference, a window of the file diff. */

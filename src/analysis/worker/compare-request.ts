@@ -3,6 +3,7 @@
 import { compareImages, type ComparedImage, type ImageComparison } from '../../core/tree/compare.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { ChangeKindName, CompareAnswer, CompareFilter, FileChangeRow } from '../../protocol/messages.ts';
+import { LayerError } from '../layer-error.ts';
 import type { ImageSession } from './image-session.ts';
 import { compileSearch } from './search-pattern.ts';
 
@@ -71,6 +72,10 @@ export class ComparisonCache {
 
   private entryFor(a: ImageSession, b: ImageSession): Entry {
     const key = `${a.imageId}\n${b.imageId}`;
+    if (a.stack.adopting || b.stack.adopting) throw new LayerError('IMAGE_LOADING', 'an image is still being read from the layer cache; compare again in a moment');
+    // The file diff compares exact trees: a streaming layer shown provisionally is taken off first.
+    a.stack.dropProvisional();
+    b.stack.dropProvisional();
     const generations = `${a.stack.generation}:${b.stack.generation}`;
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.generations === generations) {

@@ -86,7 +86,8 @@ export function flattenView(f: Forest, options: FlattenOptions): FlatView {
   const pushChildren = (n: number, d: number, path: string) => {
     kids.length = 0;
     for (let c = f.firstChild[n]!; c >= 0; c = f.nextSibling[c]!) if (f.present(c) && (!keep || keep[c])) kids.push(c);
-    kids.sort(compare);
+    if (kids.length <= SMALL_DIR) sortSmall(f, kids, options.sort);
+    else kids.sort(compare);
     for (let i = kids.length - 1; i >= 0; i--) {
       stackNode.push(kids[i]!);
       stackDepth.push(d);
@@ -113,6 +114,20 @@ export function flattenView(f: Forest, options: FlattenOptions): FlatView {
     if (isOpen) pushChildren(n, d + 1, needPaths ? path : '');
   }
   return { total, rows, depth, open, keep };
+}
+
+/**
+ * Directories up to this size sort on their names directly; bigger ones use the pool-wide name ranks. Both give the
+ * same order (ranks are string order), but ranking sorts every name of the pool, which the first rows of a freshly
+ * opened million-entry tree should not wait for.
+ */
+const SMALL_DIR = 256;
+
+function sortSmall(f: Forest, kids: number[], sort: 'name' | 'size'): void {
+  if (kids.length < 2) return;
+  const items = kids.map((n) => ({ n, name: f.rankedName(n), size: sort === 'size' ? f.size(n) : 0 }));
+  items.sort((a, b) => b.size - a.size || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.n - b.n));
+  for (let i = 0; i < items.length; i++) kids[i] = items[i]!.n;
 }
 
 /** Whether a directory row has a child this view would show (checked per visible row only). */

@@ -27,6 +27,8 @@ export type Forest = {
   isDir(n: number): boolean;
   name(n: number): string;
   nameRank(n: number): number;
+  /** the stored name nameRank orders by (a whiteout's keeps its .wh. prefix) */
+  rankedName(n: number): string;
   /** own bytes for files, cumulative regular-file bytes for directories */
   size(n: number): number;
   diff(n: number): number;
@@ -107,13 +109,15 @@ export function createMergedForest(tree: UnionTree, stacked: readonly number[], 
     }
     return sizes;
   };
-  const ranks = nameRanks(tree.names);
+  // Ranks sort every name of the pool: computed only when a view sorts a big directory (see flattenView).
+  let ranks: Int32Array | undefined;
   return {
     count, parent: tree.parent, firstChild: tree.firstChild, nextSibling: tree.nextSibling,
     present: (n) => n === 0 || ver[n]! >= 0,
     isDir: (n) => kindOf(n) === KIND.dir,
     name: (n) => tree.nameOf(n),
-    nameRank: (n) => ranks[tree.name[n]!]!,
+    nameRank: (n) => (ranks ??= nameRanks(tree.names))[tree.name[n]!]!,
+    rankedName: (n) => tree.nameOf(n),
     size: (n) => cumulative()[n]!,
     diff: (n) => diff[n]!,
     attrs: (n) => (n === 0 ? { kind: KIND.dir, size: 0, mode: 0o755, uid: 0, gid: 0, link: undefined, badLink: false, layer: -1 }
@@ -139,14 +143,15 @@ export function createLayerForest(ix: LayerIndex, layer: number, tree: UnionTree
     if (ix.kind[e] === KIND.file) sizes[e]! += ix.sizeOf(e);
     sizes[ix.parent[e]!]! += sizes[e]!;
   }
-  const ranks = nameRanks(ix.names);
+  let ranks: Int32Array | undefined;
   const removedKind = (e: number) => ix.kind[e] === KIND.whiteout || ix.kind[e] === KIND.opaque;
   return {
     count, parent: ix.parent, firstChild, nextSibling,
     present: () => true,
     isDir: (e) => ix.kind[e] === KIND.dir,
     name: (e) => (ix.kind[e] === KIND.whiteout ? ix.nameOf(e).slice(4) : ix.nameOf(e)),
-    nameRank: (e) => ranks[ix.name[e]!]!,
+    nameRank: (e) => (ranks ??= nameRanks(ix.names))[ix.name[e]!]!,
+    rankedName: (e) => ix.nameOf(e),
     size: (e) => sizes[e]!,
     diff: (e) => (removedKind(e) ? DIFF.removed : diffs ? diffs[e]! : DIFF.added),
     attrs: (e) => attrsOf(ix, e, layer),

@@ -290,6 +290,34 @@ test('re-opening an image reads every layer index from the cache and streams no 
   assert.equal(content?.type, 'file', 'file contents still stream from the source');
 });
 
+test('re-opening an image adopts its stored union tree instead of stacking again, with the same rows and metrics', async () => {
+  const cache = createMemoryLayerCache();
+  const stacks = { gets: 0, hits: 0, puts: 0 };
+  const getStack = cache.getStack!.bind(cache);
+  const putStack = cache.putStack!.bind(cache);
+  const counted: LayerCache = {
+    ...cache,
+    getStack: async (key) => { stacks.gets++; const hit = await getStack(key); if (hit) stacks.hits++; return hit; },
+    putStack: async (key, entry) => { stacks.puts++; return putStack(key, entry); },
+  };
+  const h = harness(counted);
+  const first = await h.open(fixture('test-docker-image.tar'));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(stacks, { gets: 1, hits: 0, puts: 1 });
+  const second = await h.open(fixture('test-docker-image.tar'));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(stacks, { gets: 2, hits: 1, puts: 1 }, 'the adopted tree is not stored again');
+  const m1 = first.out.find((m) => m.type === 'metrics');
+  const m2 = second.out.find((m) => m.type === 'metrics');
+  assert.deepEqual(m2, { ...m1!, id: m2!.id, imageId: second.imageId } as Sent);
+  for (const view of [{ expanded: ['*'] }, { layer: 5, expanded: ['*'] }, { mode: 'layer' as const, layer: 7, expanded: ['*'] }]) {
+    const a = await h.rows(first.imageId, view);
+    const b = await h.rows(second.imageId, view);
+    assert.deepEqual(b, { ...a, id: (b as { id: number }).id });
+  }
+  assert.deepEqual(finalStates(second.out).map((s) => s.stats), finalStates(first.out).map((s) => s.stats));
+});
+
 test('B4 a full cache is reported as a layer warning, caching stops, and the image still opens', async () => {
   const h = harness(createMemoryLayerCache({ quotaBytes: 4096 }));
   const { out } = await h.open(fixture('test-docker-image.tar'));

@@ -4,10 +4,10 @@ import { computeMetrics } from '../../core/tree/efficiency.ts';
 import { err, type Result } from '../../core/result.ts';
 import type { LayerState, Metrics, TreeView, WhiteoutRow } from '../../protocol/messages.ts';
 import type { Codecs } from '../codecs.ts';
-import type { LayerLimits } from '../layer-pipeline.ts';
-import { hasDuplicate, isSparse, locateFile, readLayerEntry, type ExtractedFile } from './extract-file.ts';
+import type { LayerLimits, LayerResult } from '../layer-pipeline.ts';
+import { hasDuplicate, isSparse, locateFile, readLayerFile, type ExtractedFile } from './extract-file.ts';
 import type { OpenedImage } from './file-source.ts';
-import type { LayerCache } from './layer-cache.ts';
+import { stackKeyOf, type LayerCache } from './layer-cache.ts';
 import { LayerProgress } from './layer-progress.ts';
 import { LayerStack } from './layer-stack.ts';
 import { loadLayers } from './load-layers.ts';
@@ -36,7 +36,7 @@ export class ImageSession {
 
   constructor(readonly imageId: string, readonly opened: OpenedImage, private readonly codecs: Codecs, now: () => number) {
     const jobs = opened.image.layers;
-    this.stack = new LayerStack(jobs.length);
+    this.stack = new LayerStack(jobs.length, now);
     this.views = new TreeViews(this.stack);
     this.progress = jobs.map((j) => new LayerProgress(j.index, j.size ?? null, now));
   }
@@ -46,24 +46,63 @@ export class ImageSession {
     const signal = AbortSignal.any([options.signal, this.controller.signal]);
     const emit = (i: number) => options.onLayer(this.progress[i]!.snapshot());
     for (const p of this.progress) options.onLayer(p.snapshot());
+    const finished = (r: LayerResult) => {
+      const stacked = this.stack.complete(r);
+      for (const i of stacked) this.progress[i]!.setStats(this.stack.statsOf(i));
+      if (!stacked.includes(r.index)) emit(r.index);
+      for (const i of stacked) emit(i);
+    };
+    // A reopened image starts from its stored union tree: its layers then take their places without restacking.
+    // The tree is read while the layers are (both from IndexedDB); layers that finish first wait for it.
+    const stackKey = stackKeyOf(this.opened.image.layers.map((j) => j.digest ?? j.diffId));
+    let cachedMetrics: Metrics | undefined;
+    let waiting: LayerResult[] | undefined;
+    let stored: Promise<void> = Promise.resolve();
+    if (stackKey !== undefined && options.cache?.getStack) {
+      const queue: LayerResult[] = [];
+      waiting = queue;
+      stored = options.cache.getStack(stackKey).catch(() => undefined).then((hit) => {
+        if (hit !== undefined && !signal.aborted && this.stack.adopt(hit.bytes, hit.meta)) cachedMetrics = hit.meta.metrics;
+        waiting = undefined;
+        for (const r of queue) finished(r);
+      });
+    }
     await loadLayers(this.opened.image.layers, {
       codecs: options.codecs, cache: options.cache, concurrency: options.concurrency, signal, limits: options.limits,
       progress: this.progress, emit,
-      finished: (r) => {
-        const stacked = this.stack.complete(r);
-        for (const i of stacked) this.progress[i]!.setStats(this.stack.statsOf(i));
-        if (!stacked.includes(r.index)) emit(r.index);
-        for (const i of stacked) emit(i);
-      },
+      partial: (i, ix) => this.stack.setPartial(i, ix),
+      finished: (r) => (waiting !== undefined ? void waiting.push(r) : finished(r)),
     });
+    await stored;
+    signal.throwIfAborted();
+    // Let row requests that queued up while the last layers stacked go first: metrics take a while on big images.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     signal.throwIfAborted();
     // Reclaimable bytes grow as later layers stack: send every stacked layer's final numbers once.
     for (const i of this.stack.stacked) {
       this.progress[i]!.setStats(this.stack.statsOf(i));
       emit(i);
     }
-    this.metrics = this.computeMetrics();
+    this.metrics = this.stack.fromCache && cachedMetrics !== undefined ? cachedMetrics : this.computeMetrics();
+    if (stackKey !== undefined && !this.stack.fromCache) this.storeStack(options.cache, stackKey, this.metrics);
     return this.metrics;
+  }
+
+  /**
+   * Stores the stacked tree for the next open (after the answer is sent), when every layer is verified and was
+   * cached: a full or failing store only means the next open stacks again, so its errors are dropped here.
+   */
+  private storeStack(cache: LayerCache | undefined, key: string, metrics: Metrics): void {
+    const cacheable = this.progress.every((p) => {
+      const s = p.snapshot();
+      return (s.status === 'verified' || s.status === 'cached') && !s.warnings.some((w) => w.code === 'CACHE_FULL' || w.code === 'CACHE_FAILED');
+    });
+    if (!cache?.putStack || !cacheable || metrics.partial) return;
+    setTimeout(() => {
+      if (this.controller.signal.aborted) return;
+      const stored = this.stack.serializeStack();
+      if (stored !== undefined) void cache.putStack!(key, { bytes: stored.bytes, meta: { ...stored.meta, metrics } }).catch(() => undefined);
+    }, 0);
   }
 
   private computeMetrics(): Metrics {
@@ -101,8 +140,9 @@ export class ImageSession {
     const ix = this.stack.tree.layers[pos]!;
     const job = this.opened.image.layers[this.stack.stacked[pos]!]!;
     const entryPath = ix.pathOf(entry).slice(1);
-    return readLayerEntry(job, this.codecs, entryPath, {
+    return readLayerFile(job, this.codecs, entryPath, {
       maxBytes, lastWins: hasDuplicate(ix.warnings, entryPath), sparse: isSparse(ix.flags[entry]!),
+      headerOffset: ix.headerOffsetOf(entry), size: ix.sizeOf(entry), recordSignal: this.controller.signal,
       signal: AbortSignal.any([signal, this.controller.signal]),
     });
   }

@@ -6,7 +6,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { layer } from '../../testing/layers.ts';
 import { renderTree } from '../../core/tree/tree-rows.ts';
 import { stackLayers } from '../../core/tree/union-tree.ts';
-import { createIndexedDbLayerCache, createMemoryLayerCache, isQuotaError, type CachedLayer } from './layer-cache.ts';
+import { createIndexedDbLayerCache, createMemoryLayerCache, isQuotaError, stackKeyOf, type CachedLayer } from './layer-cache.ts';
 
 const entry = (): CachedLayer => ({
   layer: layer({ name: 'etc/os-release', body: 'ID=strata' }, { name: 'bin/sh', type: 'symlink', link: 'busybox' }),
@@ -70,4 +70,24 @@ test('B4 the memory cache fails like a full store once over its quota', async ()
   const e = await cache.put('k', entry()).then(() => undefined, (x: unknown) => x);
   assert.ok(isQuotaError(e));
   assert.equal(cache.size, 0);
+});
+
+test('an image\'s stacked tree is stored in its own database, comes back as stored, and clear() empties it too', async () => {
+  const factory = new IDBFactory();
+  const cache = createIndexedDbLayerCache({ factory });
+  const key = stackKeyOf(['sha256:aa', 'sha256:bb'])!;
+  const metrics = { efficiencyScore: 1, wastedBytes: 0, sizeBytes: 9, userSizeBytes: 0, userWastedPercent: 0, reclaimableBytes: 0, inefficiencies: [], reclaimablePaths: [], partial: false };
+  const bytes = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]).buffer;
+  await cache.putStack!(key, { bytes, meta: { stacked: [0, 1], reclaimable: [0, 0], metrics } });
+  const got = await createIndexedDbLayerCache({ factory }).getStack!(key);
+  assert.deepEqual(got && { bytes: [...new Uint8Array(got.bytes)], meta: got.meta }, { bytes: [1, 2, 3, 4, 5, 6, 7, 8], meta: { stacked: [0, 1], reclaimable: [0, 0], metrics } });
+  assert.equal(stackKeyOf(['sha256:aa', undefined]), undefined, 'no key without every layer\'s digest');
+  await cache.clear();
+  assert.equal(await cache.getStack!(key), undefined);
+  const layerDb = await new Promise<IDBDatabase>((resolve) => {
+    const r = factory.open('strata-layer-cache', 1);
+    r.onsuccess = () => resolve(r.result);
+  });
+  assert.deepEqual([...layerDb.objectStoreNames], ['layers'], 'the layer database keeps its one store and version');
+  layerDb.close();
 });

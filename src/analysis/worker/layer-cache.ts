@@ -1,8 +1,10 @@
 // The cache of parsed layer indexes, keyed by blob digest (worker side): IndexedDB in the browser, a Map in
 // tests. Only digest-verified layers are stored (hardening B5); a miss or an evicted entry simply means the
 // layer is downloaded again (B6); a full store rejects put() with QuotaExceededError for the caller to report (B4).
+// Beside it, the stacked union tree of whole images keyed by their ordered layer digests, so a reopen skips stacking.
 import { deserializeLayerIndex, serializeLayerIndex } from '../../core/layers/layer-index-codec.ts';
 import type { LayerIndex } from '../../core/layers/layer-index.ts';
+import type { Metrics } from '../../protocol/messages.ts';
 import type { Compression } from '../sniff.ts';
 
 export type CachedLayerMeta = {
@@ -16,18 +18,45 @@ export type CachedLayerMeta = {
 
 export type CachedLayer = { readonly layer: LayerIndex; readonly meta: CachedLayerMeta };
 
+/** What a stacked image needs besides its tree bytes: tree position → image layer, reclaimable bytes, metrics. */
+export type CachedStackMeta = { readonly stacked: readonly number[]; readonly reclaimable: readonly number[]; readonly metrics: Metrics };
+/** A serialised union tree (src/core/tree/union-tree-codec.ts), read back as stored (no copy, no decode here). */
+export type CachedStack = { readonly bytes: ArrayBuffer; readonly meta: CachedStackMeta };
+
+/** The key of an image's stacked tree: its layers' keys in order (undefined when one has none). */
+export function stackKeyOf(layerKeys: readonly (string | undefined)[]): string | undefined {
+  return layerKeys.every((k) => k !== undefined) && layerKeys.length > 0 ? `stack:${layerKeys.join(',')}` : undefined;
+}
+
+const MAX_STACKS = 8;
+
 export type LayerCache = {
   /** The stored layer, or undefined (never stored, evicted, or unreadable — a damaged entry is dropped). */
   get(key: string): Promise<CachedLayer | undefined>;
   /** Stores a verified layer; rejects with the store's error (QuotaExceededError when full). */
   put(key: string, entry: CachedLayer): Promise<void>;
   clear(): Promise<void>;
+  /** The stacked tree stored for this image key, or undefined. */
+  getStack?(key: string): Promise<CachedStack | undefined>;
+  /** Stores an image's stacked tree (at most a few are kept); rejects with the store's error. */
+  putStack?(key: string, entry: CachedStack): Promise<void>;
 };
+
+type StoredStack = { readonly v: 1; readonly bytes: ArrayBuffer; readonly meta: CachedStackMeta };
+
+function stackFromRecord(value: unknown): CachedStack | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Partial<StoredStack>;
+  if (r.v !== RECORD_VERSION || !(r.bytes instanceof ArrayBuffer) || typeof r.meta !== 'object' || r.meta === null) return undefined;
+  if (!Array.isArray(r.meta.stacked) || !Array.isArray(r.meta.reclaimable) || typeof r.meta.metrics !== 'object') return undefined;
+  return { bytes: r.bytes, meta: r.meta };
+}
 
 type StoredRecord = { readonly v: 1; readonly bytes: ArrayBuffer; readonly meta: CachedLayerMeta; readonly storedAt: number };
 
 const RECORD_VERSION = 1;
 const STORE = 'layers';
+const STACKS = 'stacks';
 
 function toRecord(entry: CachedLayer): StoredRecord {
   return { v: RECORD_VERSION, bytes: serializeLayerIndex(entry.layer), meta: entry.meta, storedAt: Date.now() };
@@ -44,6 +73,7 @@ function fromRecord(value: unknown): CachedLayer | undefined {
 /** A Map-backed cache (tests, and browsers without IndexedDB); `quotaBytes` makes put() fail like a full store. */
 export function createMemoryLayerCache(options: { quotaBytes?: number } = {}): LayerCache & { readonly size: number } {
   const records = new Map<string, StoredRecord>();
+  const stacks = new Map<string, StoredStack>();
   let used = 0;
   return {
     get size() {
@@ -64,7 +94,20 @@ export function createMemoryLayerCache(options: { quotaBytes?: number } = {}): L
     },
     clear: async () => {
       records.clear();
+      stacks.clear();
       used = 0;
+    },
+    getStack: async (key) => {
+      const found = stackFromRecord(stacks.get(key));
+      // A copy, as IndexedDB would give: an adopted tree owns its buffer.
+      return found && { bytes: found.bytes.slice(0), meta: found.meta };
+    },
+    putStack: async (key, entry) => {
+      if (options.quotaBytes !== undefined && used + entry.bytes.byteLength > options.quotaBytes) {
+        throw new DOMException('the storage quota has been exceeded', 'QuotaExceededError');
+      }
+      if (stacks.size >= MAX_STACKS) stacks.delete(stacks.keys().next().value!);
+      stacks.set(key, { v: RECORD_VERSION, bytes: entry.bytes.slice(0), meta: entry.meta });
     },
   };
 }
@@ -91,25 +134,32 @@ function done(tx: IDBTransaction): Promise<void> {
  */
 export function createIndexedDbLayerCache(options: { name?: string; factory?: IDBFactory } = {}): LayerCache {
   const name = options.name ?? 'strata-layer-cache';
-  let db: Promise<IDBDatabase | undefined> | undefined;
-  const open = (): Promise<IDBDatabase | undefined> => {
-    db ??= (async () => {
-      const factory = options.factory ?? (typeof indexedDB === 'undefined' ? undefined : indexedDB);
-      if (!factory) return undefined;
-      try {
-        const req = factory.open(name, 1);
-        req.onupgradeneeded = () => {
-          if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
-        };
-        const opened = await request(req);
-        opened.onversionchange = () => opened.close();
-        return opened;
-      } catch {
-        return undefined;
-      }
-    })();
+  const dbs = new Map<string, Promise<IDBDatabase | undefined>>();
+  // Stacks live in their own database, so the layer database keeps its version and single store.
+  const openDb = (dbName: string, store: string): Promise<IDBDatabase | undefined> => {
+    let db = dbs.get(dbName);
+    if (db === undefined) {
+      db = (async () => {
+        const factory = options.factory ?? (typeof indexedDB === 'undefined' ? undefined : indexedDB);
+        if (!factory) return undefined;
+        try {
+          const req = factory.open(dbName, 1);
+          req.onupgradeneeded = () => {
+            if (!req.result.objectStoreNames.contains(store)) req.result.createObjectStore(store);
+          };
+          const opened = await request(req);
+          opened.onversionchange = () => opened.close();
+          return opened;
+        } catch {
+          return undefined;
+        }
+      })();
+      dbs.set(dbName, db);
+    }
     return db;
   };
+  const open = () => openDb(name, STORE);
+  const openStacks = () => openDb(`${name}-stacks`, STACKS);
   return {
     async get(key) {
       const d = await open();
@@ -136,6 +186,29 @@ export function createIndexedDbLayerCache(options: { name?: string; factory?: ID
       if (!d) return;
       const tx = d.transaction(STORE, 'readwrite');
       tx.objectStore(STORE).clear();
+      await done(tx);
+      const ds = await openStacks();
+      if (!ds) return;
+      const txs = ds.transaction(STACKS, 'readwrite');
+      txs.objectStore(STACKS).clear();
+      await done(txs);
+    },
+    async getStack(key) {
+      const d = await openStacks();
+      if (!d) return undefined;
+      const value = await request(d.transaction(STACKS, 'readonly').objectStore(STACKS).get(key)).catch(() => undefined);
+      return stackFromRecord(value);
+    },
+    async putStack(key, entry) {
+      const d = await openStacks();
+      if (!d) return;
+      const tx = d.transaction(STACKS, 'readwrite');
+      const store = tx.objectStore(STACKS);
+      // Whole-image trees are large and only speed up reopening: keep a few, dropping them all when full.
+      const n = await request(store.count());
+      if (n >= MAX_STACKS) store.clear();
+      const record: StoredStack = { v: RECORD_VERSION, bytes: entry.bytes, meta: entry.meta };
+      store.put(record, key);
       await done(tx);
     },
   };

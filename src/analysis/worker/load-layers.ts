@@ -1,7 +1,9 @@
 // Loads an image's layers N at a time (worker side): a cached index by digest when there is one, else the layer
 // pipeline with throttled progress; verified layers are written to the cache afterwards. A full cache is reported
 // once and caching stops for the image (hardening B4); any other cache failure only costs a re-download (B6).
+import type { LayerIndex } from '../../core/layers/layer-index.ts';
 import type { Codecs } from '../codecs.ts';
+import { ImageEntryBudget } from '../image-entry-budget.ts';
 import { analyzeLayer, type LayerJob, type LayerLimits, type LayerResult } from '../layer-pipeline.ts';
 import { isQuotaError, type LayerCache } from './layer-cache.ts';
 import type { LayerProgress } from './layer-progress.ts';
@@ -17,11 +19,13 @@ export type LoadContext = {
   emit(index: number): void;
   /** a layer finished (verified, unverified, cached or failed) */
   finished(result: LayerResult): void;
+  /** the live index of a layer still streaming (sent with progress), to show its rows while its bytes arrive */
+  partial?(index: number, layer: LayerIndex): void;
 };
 
 export async function loadLayers(jobs: readonly LayerJob[], ctx: LoadContext): Promise<void> {
   let next = 0;
-  const state = { cacheOn: ctx.cache !== undefined };
+  const state = { cacheOn: ctx.cache !== undefined, budget: new ImageEntryBudget(ctx.limits) };
   const run = async () => {
     while (next < jobs.length) {
       const job = jobs[next++]!;
@@ -31,7 +35,7 @@ export async function loadLayers(jobs: readonly LayerJob[], ctx: LoadContext): P
   await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, jobs.length)) }, run));
 }
 
-async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: boolean }): Promise<LayerResult> {
+async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: boolean; budget: ImageEntryBudget }): Promise<LayerResult> {
   const p = ctx.progress[job.index]!;
   const key: string | undefined = job.digest ?? job.diffId;
   if (state.cacheOn && ctx.cache && key !== undefined) {
@@ -43,11 +47,13 @@ async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: bool
       if (job.diffId !== undefined && meta.diffId !== job.diffId) {
         warnings.push({ code: 'DIFF_ID_MISMATCH', message: `layer ${job.index}: diff_id mismatch — the config lists ${job.diffId} but the tar hashes to ${meta.diffId}` });
       }
-      p.finish({ status: 'cached', compressedBytes: meta.compressedBytes, uncompressedBytes: meta.uncompressedBytes, entries: hit.layer.count - 1, compression: meta.compression, warnings });
-      return {
+      // A cached index costs the same memory as a fresh one: it is charged to the image budget too (B2).
+      const cached = state.budget.settle({
         index: job.index, status: 'verified', layer: hit.layer, compression: meta.compression, digest: meta.digest as LayerResult['digest'],
         diffId: meta.diffId as LayerResult['diffId'], compressedBytes: meta.compressedBytes, uncompressedBytes: meta.uncompressedBytes, warnings,
-      };
+      });
+      p.finish({ status: cached.status === 'failed' ? 'failed' : 'cached', compressedBytes: meta.compressedBytes, uncompressedBytes: meta.uncompressedBytes, entries: hit.layer.count - 1, compression: meta.compression, error: cached.error, warnings });
+      return cached;
     }
   }
   let compressed = 0;
@@ -63,10 +69,15 @@ async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: bool
       }
     })(),
   };
-  const r = await analyzeLayer(counted, ctx.codecs, {
-    signal: ctx.signal, ...(ctx.limits ? { limits: ctx.limits } : {}),
-    onProgress: (pr) => { if (p.update(pr.compressedBytes, pr.uncompressedBytes, pr.entries)) ctx.emit(job.index); },
+  const limits = state.budget.limitsFor();
+  const analyzed = await analyzeLayer(counted, ctx.codecs, {
+    signal: ctx.signal, limits,
+    onProgress: (pr) => {
+      if (pr.index !== undefined) ctx.partial?.(job.index, pr.index);
+      if (p.update(pr.compressedBytes, pr.uncompressedBytes, pr.entries)) ctx.emit(job.index);
+    },
   });
+  const r = state.budget.settle(analyzed, limits);
   p.finish({ status: r.status, compressedBytes: r.compressedBytes, uncompressedBytes: r.uncompressedBytes, entries: r.layer.count - 1, compression: r.compression, error: r.error, warnings: r.warnings });
   // Only digest-verified layers are stored (B5); 'unverified' ones have nothing to key a later hit on safely.
   if (r.status === 'verified' && state.cacheOn && ctx.cache && key !== undefined) {

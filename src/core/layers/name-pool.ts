@@ -78,6 +78,18 @@ export class NamePool {
     return { bytes: this.bytes.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), count: this.count };
   }
 
+  /** Makes a frozen (e.g. restored) pool internable again by rebuilding its name → id map: O(names), done lazily. */
+  thaw(): void {
+    if (this.interned) return;
+    const map = new Map<string, number>();
+    for (let i = 0; i < this.count; i++) map.set(this.name(i), i);
+    this.interned = map;
+  }
+
+  get frozen(): boolean {
+    return this.interned === undefined;
+  }
+
   /** Replaces the contents with serialised parts (as exportParts gives them); the pool is frozen afterwards. */
   restoreParts(bytes: Uint8Array<ArrayBuffer>, offsets: Uint32Array<ArrayBuffer>, count: number): void {
     this.interned = undefined;

@@ -18,6 +18,9 @@ export type StackObserver = {
 
 const NONE = -1;
 
+/** Where the tree stood before a provisional stack (see UnionTree.stackProvisional / rollback). */
+type Checkpoint = { readonly layers: number; readonly versions: number; readonly warnings: number };
+
 export class UnionTree {
   count = 1;
   parent = new Int32Array(1024);
@@ -31,8 +34,9 @@ export class UnionTree {
   firstChild = new Int32Array(1024).fill(-1);
   lastChild = new Int32Array(1024).fill(-1);
   nextSibling = new Int32Array(1024).fill(-1);
-  readonly names = new NamePool();
-  private readonly children: PairTable;
+  readonly names: NamePool;
+  /** (parent, name) → node; rebuilt lazily for a tree restored from bytes (see restoreUnionTree) */
+  private childTable: PairTable | undefined;
   /** version records: layer, entry (-1 for a removal), previous record */
   verLayer = new Int16Array(1024);
   verEntry = new Int32Array(1024);
@@ -45,14 +49,30 @@ export class UnionTree {
   readonly layers: LayerIndex[] = [];
   /** bounded list of stacking anomalies, e.g. a whiteout naming nothing below it (T15) */
   readonly warnings: { readonly layer: number; readonly code: string; readonly message: string }[] = [];
+  /** while a provisional layer is on top: where to roll back to, and the node of each version record since */
+  private checkpoint: Checkpoint | undefined;
+  private undoNodes = new Int32Array(0);
 
-  constructor() {
-    this.children = new PairTable({ parentOf: (id) => this.parent[id]!, nameOf: (id) => this.name[id]! }, 4096);
+  constructor(names?: NamePool) {
+    this.names = names ?? new NamePool();
+    if (names !== undefined) return;
+    this.childTable = new PairTable({ parentOf: (id) => this.parent[id]!, nameOf: (id) => this.name[id]! }, 4096);
     this.parent[0] = NONE;
     this.name[0] = this.names.intern('');
     this.layer[0] = NONE;
     this.entry[0] = 0;
     this.version[0] = NONE;
+  }
+
+  /** The child table, and an internable name pool: built on first use after a restore (O(nodes)). */
+  private get children(): PairTable {
+    if (this.childTable === undefined) {
+      this.names.thaw();
+      const table = new PairTable({ parentOf: (id) => this.parent[id]!, nameOf: (id) => this.name[id]! }, Math.max(4096, this.count));
+      for (let id = 1; id < this.count; id++) table.add(id);
+      this.childTable = table;
+    }
+    return this.childTable;
   }
 
   isPresent(node: number): boolean {
@@ -61,9 +81,10 @@ export class UnionTree {
 
   /** The present child of `node` called `name`, or -1. */
   child(node: number, name: string): number {
+    const children = this.children;
     const id = this.names.find(name);
     if (id < 0) return NONE;
-    const c = this.children.get(node, id);
+    const c = children.get(node, id);
     return c >= 0 && this.layer[c]! >= 0 ? c : NONE;
   }
 
@@ -108,8 +129,49 @@ export class UnionTree {
     return out;
   }
 
-  /** Stacks one more layer on top. */
+  /** Whether the top layer was stacked provisionally (and will be rolled back). */
+  get provisional(): boolean {
+    return this.checkpoint !== undefined;
+  }
+
+  /**
+   * Stacks a partial layer (one still streaming) on top so its rows can be shown, remembering enough to undo it:
+   * the next rollback() restores every node's visible version from its version chain. Nodes the partial layer
+   * created stay behind as absent nodes (no version), which a later stack revives exactly as it would append them.
+   */
+  stackProvisional(ix: LayerIndex): void {
+    this.rollback();
+    this.checkpoint = { layers: this.layers.length, versions: this.versions, warnings: this.warnings.length };
+    if (this.undoNodes.length < 1024) this.undoNodes = new Int32Array(1024);
+    this.stack(ix);
+  }
+
+  /** Undoes a provisional stack (no-op without one); the tree is then exactly as before it. */
+  rollback(): void {
+    const cp = this.checkpoint;
+    if (cp === undefined) return;
+    this.checkpoint = undefined;
+    for (let v = this.versions - 1; v >= cp.versions; v--) {
+      const node = this.undoNodes[v - cp.versions]!;
+      const prev = this.verPrev[v]!;
+      this.version[node] = prev;
+      if (prev >= 0 && this.verEntry[prev]! >= 0) {
+        this.layer[node] = this.verLayer[prev]!;
+        this.entry[node] = this.verEntry[prev]!;
+      } else this.layer[node] = NONE;
+    }
+    this.versions = cp.versions;
+    this.layers.length = cp.layers;
+    this.diffs.length = cp.layers;
+    this.nodeOfEntry.length = cp.layers;
+    this.warnings.length = cp.warnings;
+    this.undoNodes = new Int32Array(0);
+  }
+
+  /** Stacks one more layer on top (after undoing a provisional one). */
   stack(ix: LayerIndex, observer?: StackObserver): void {
+    if (this.checkpoint !== undefined && this.layers.length > this.checkpoint.layers) this.rollback();
+    void this.children; // a restored tree builds its lookup tables before it changes
     const L = this.layers.length;
     this.layers.push(ix);
     const n = ix.count;
@@ -180,6 +242,7 @@ export class UnionTree {
 
   /** Union node of a layer entry's parent chain (used for opaque dirs before the main pass). */
   private resolveParentChain(ix: LayerIndex, e: number): number {
+    void this.children;
     const chain: number[] = [];
     for (let i = e; i > 0; i = ix.parent[i]!) chain.push(i);
     let node = 0;
@@ -230,6 +293,16 @@ export class UnionTree {
     this.verEntry[v] = e;
     this.verPrev[v] = this.version[node]!;
     this.version[node] = v;
+    const cp = this.checkpoint;
+    if (cp !== undefined) {
+      const at = v - cp.versions;
+      if (at >= this.undoNodes.length) {
+        const next = new Int32Array(this.undoNodes.length * 2);
+        next.set(this.undoNodes);
+        this.undoNodes = next;
+      }
+      this.undoNodes[at] = node;
+    }
   }
 
   private append(parent: number, nameId: number): number {

@@ -18,6 +18,11 @@ export function FilesPanel() {
       <p className="hint tree-status" role="status" aria-live="polite">
         {m.total} rows{m.loading ? ' · updating…' : ''} · layer {m.view.layer} · {m.view.mode === 'merged' ? 'merged view' : "this layer's changes"}
       </p>
+      {m.streaming !== null && (
+        <p className="hint tree-partial" role="status">
+          Partial: layer {m.streaming.layer} is loading — {m.streaming.entries.toLocaleString('en')} entries so far; rows are added as its bytes arrive.
+        </p>
+      )}
       {m.failure !== null && <FailureNotice failure={m.failure} title="Could not list files" />}
       <div className="files-body">
         <FileTree m={m} />
