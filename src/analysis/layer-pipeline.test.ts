@@ -70,7 +70,15 @@ test('T23 zero padding after the gzip trailer is tolerated with a warning', asyn
   const blob = Buffer.concat([gzipSync(tar), new Uint8Array(512)]);
   const r = await run(job(blob));
   assert.equal(r.status, 'verified');
-  assert.ok(r.warnings.some((w) => w.code === 'GZIP_TRAILING_DATA'));
+  assert.ok(r.warnings.some((w) => w.code === 'GZIP_TRAILING_ZEROS'));
+});
+
+test('T23 non-zero bytes after the gzip trailer fail the layer with GZIP_TRAILING_DATA, as in the browser', async () => {
+  const blob = Buffer.concat([gzipSync(tar), new Uint8Array(512), Buffer.from('junk')]);
+  const r = await run(job(blob, { digest: undefined, size: undefined }));
+  assert.equal(r.status, 'failed');
+  assert.equal(r.error?.code, 'GZIP_TRAILING_DATA');
+  assert.match(r.error!.message, /not gzip/);
 });
 
 test('T24 a truncated gzip layer is marked failed, keeping the entries read so far for display', async () => {

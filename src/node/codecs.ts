@@ -6,6 +6,8 @@ import { createGunzip } from 'node:zlib';
 import { createXXHash64 } from 'hash-wasm';
 import type { Codecs, DecodeOptions, IncrementalHash } from '../analysis/codecs.ts';
 import type { ContentHasher } from '../core/layers/content-hash.ts';
+import { CodecError } from '../analysis/codecs/codec-error.ts';
+import { warnTrailingZeros } from '../analysis/codecs/gzip-members.ts';
 import { unzstd } from '../analysis/codecs/unzstd.ts';
 
 function nodeHasher(algorithm: 'sha256' | 'sha512'): IncrementalHash {
@@ -16,8 +18,13 @@ function nodeHasher(algorithm: 'sha256' | 'sha512'): IncrementalHash {
 
 async function* gunzipNode(input: AsyncIterable<Uint8Array>, options: DecodeOptions): AsyncIterable<Uint8Array> {
   let fed = 0;
+  /** input offset just past the last non-zero byte: tells zero padding from junk after the last member (T23) */
+  let dataEnd = 0;
   const counted = (async function* () {
     for await (const chunk of input) {
+      let i = chunk.length;
+      while (i > 0 && chunk[i - 1] === 0) i--;
+      if (i > 0) dataEnd = fed + i;
       fed += chunk.length;
       yield chunk;
     }
@@ -41,9 +48,15 @@ async function* gunzipNode(input: AsyncIterable<Uint8Array>, options: DecodeOpti
   } finally {
     source.destroy();
   }
-  // zlib stops at trailing bytes that are not another gzip member; say so instead of dropping them silently.
+  // zlib stops at trailing bytes that are not another gzip member. As in the browser's decoders (gzip-members.ts):
+  // zero padding is tolerated with a warning, anything else fails the layer — never dropped silently (T23).
   const consumed = gunzip.bytesWritten;
-  if (consumed < fed) options.onWarning?.('GZIP_TRAILING_DATA', `${fed - consumed} bytes after the end of the gzip data were ignored`);
+  if (consumed >= fed) return;
+  if (dataEnd <= consumed) {
+    warnTrailingZeros(options.onWarning, fed - consumed, consumed);
+    return;
+  }
+  throw new CodecError('GZIP_TRAILING_DATA', `unexpected data after the last gzip member at offset ${consumed}: ${fed - consumed} bytes that are not gzip`);
 }
 
 async function contentHasher(): Promise<ContentHasher> {
