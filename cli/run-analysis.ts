@@ -1,7 +1,10 @@
 // Shared by the commands: open the source, analyse every layer with progress, report layer failures.
 import { parsePlatformString } from '../src/core/oci/platform.ts';
 import { analyzeImage, type ImageAnalysis } from '../src/analysis/analyze-image.ts';
+import { deriveLimitsForHeap } from '../src/analysis/heap-entry-budget.ts';
+import { DEFAULT_LIMITS } from '../src/analysis/layer-pipeline.ts';
 import { nodeCodecs } from '../src/node/codecs.ts';
+import { readNodeHeapLimit } from '../src/node/heap-limit.ts';
 import { bool, flag, UsageError, type Parsed } from './args.ts';
 import { openSource } from './open-source.ts';
 import { createProgress } from './progress.ts';
@@ -24,7 +27,9 @@ export async function runAnalysis(p: Parsed, signal: AbortSignal): Promise<Image
   if (!quiet && image.platformChoice) process.stderr.write(`platform: ${image.platformChoice}\n`);
   const progress = createProgress(!quiet, image.layers.length);
   const concurrency = Number(flag(p, 'concurrency') ?? 3);
-  const analysis = await analyzeImage(image, nodeCodecs, { signal, concurrency, onProgress: progress.update });
+  // The image entry budget follows this process's heap (B2): NODE_OPTIONS=--max-old-space-size raises both.
+  const limits = deriveLimitsForHeap(DEFAULT_LIMITS, readNodeHeapLimit());
+  const analysis = await analyzeImage(image, nodeCodecs, { signal, concurrency, limits, onProgress: progress.update });
   progress.done();
   for (const r of analysis.layers) {
     if (r.status === 'failed') process.stderr.write(`error: layer ${r.index}: ${r.error?.message}\n`);

@@ -1,5 +1,5 @@
 // A small streaming OCI registry for the browser hardening specs (hardening.md §2.5, failing-layer rule): blobs
-// generated on the fly (a ≥ 1 GiB tar, a 5M-entry gzip tar cached in the temp dir), blobs that stall, are corrupt,
+// generated on the fly (a ≥ 1 GiB tar, many-entry gzip tars cached in the temp dir), blobs that stall, are corrupt,
 // drop once mid-body (so the client resumes with Range → 206) or carry `Vary: *`; it records every blob connection
 // and whether the client closed it. Node side; listens on 127.0.0.1:0.
 import { createHash } from 'node:crypto';

@@ -4,8 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CDPSession, Page } from '@playwright/test';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { createProxy } from '../server/proxy/create-proxy.ts';
+import { deriveImageEntryBudget } from '../src/analysis/heap-entry-budget.ts';
 import { DEFAULT_DIST_DIR, startServer, type RunningServer } from '../server/serve.ts';
 import { noiseBytes } from '../src/testing/image-fixture.ts';
 import { generatedManyEntries, generatedPlainTar, gzipLayer, HardeningRegistry, type ServedBlob } from './hardening-registry.ts';
@@ -22,8 +23,10 @@ let secondOrigin = '';
 let bareProxy: Server;
 let bareProxyUrl = '';
 let bigBlob: ServedBlob;
-/** B2's layer: more entries than the 5,000,000-entry budget of a layer (README Limits). */
+/** B2's opt-in layer: more entries than the 5,000,000-entry cap of a layer (README Limits). */
 const MANY_ENTRIES = 5_001_000;
+/** B2: the V8 flag that gives the test's own Chromium a small heap (old space 160 MB → jsHeapSizeLimit 256 MiB). */
+const SMALL_HEAP_FLAG = '--js-flags=--max-old-space-size=160';
 
 function listen(server: Server): Promise<string> {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
@@ -145,9 +148,54 @@ test('B1 a 640 MiB layer streams through the worker without ever being one Array
   await expect(treeRow(page, `/big/file-${BIG_FILES - 1}.bin`)).toBeVisible();
 });
 
-test('B2 a layer beyond the entry budget fails with a clear message; the tab survives and other layers stay usable', async ({ page }) => {
-  // Opt-in: this Chromium indexes only ~30k entries/s in the worker, so reaching the 5,000,000-entry budget takes
-  // minutes (measured: 23 MiB of the 48 MiB blob in 80 s). Run with STRATA_E2E_SLOW=1.
+test('B2 on a small heap the image entry budget follows it: the layer crossing it fails with the budget message, the tab survives, the other layers stay usable', async ({}, testInfo) => { // eslint-disable-line no-empty-pattern
+  test.setTimeout(90_000);
+  // A Chromium of its own with a 160 MB old space: the page's jsHeapSizeLimit drops from 4.4 GB to 268 MB (Chromium
+  // 156 here), and the analysis worker's heap with it (an allocation loop in a worker dies at ~150 MB, taking the tab;
+  // the worker itself has no performance.memory, so the page sends the figure with `open`).
+  const launch = testInfo.project.use.launchOptions ?? {};
+  const browser = await chromium.launch({ ...launch, args: [...(launch.args ?? []), SMALL_HEAP_FLAG] });
+  try {
+    const page = await browser.newPage({ viewport: testInfo.project.use.viewport ?? null });
+    let crashed = false;
+    page.on('crash', () => { crashed = true; });
+    await page.goto(strata.url);
+    const heapLimit = await page.evaluate(() => (performance as unknown as { memory: { jsHeapSizeLimit: number } }).memory.jsHeapSizeLimit);
+    expect(heapLimit, 'the flag lowers the heap limit the page reports').toBeLessThan(400e6);
+    const budget = deriveImageEntryBudget({ bytes: heapLimit, source: 'js-heap-size-limit' });
+    expect(budget).toBeLessThan(500_000);
+    // Two layers that each fit but together do not: the smaller one finishes first and is kept, the larger crosses.
+    const [kept, crossing] = await Promise.all([generatedManyEntries(Math.floor(budget * 0.3), 'a/'), generatedManyEntries(Math.floor(budget * 0.8), 'b/')]);
+    const lower = gzipLayer([{ name: 'etc/lower.txt', body: 'below' }]);
+    const upper = gzipLayer([{ name: 'etc/upper.txt', body: 'above' }]);
+    reg.addImage('b2/heap', 'latest', [lower, kept, crossing, upper]);
+    await openImage(page, 'b2/heap:latest');
+    await expect(page.locator('.overall')).toContainText('Ready: 4 layers, 1 failed', { timeout: 75_000 });
+    await expect(layerOption(page, 2)).toContainText('failed ✗');
+    await expect(layerOption(page, 2)).toContainText(`image has more than ${budget} entries across its layers; layer 3`);
+    await expect(layerOption(page, 2)).toContainText(`this browser lets the analysis worker use about ${Math.round(heapLimit / 1e6)} MB of JavaScript heap (performance.memory.jsHeapSizeLimit), which holds about ${budget} entries`);
+    await expect(layerOption(page, 2)).toContainText(/use the CLI \(`strata tree <image>`.*\(IMAGE_ENTRY_LIMIT\)/);
+    for (const i of [0, 1, 3]) await expect(layerOption(page, i)).toContainText('verified');
+    // The tab survived and answers; the other layers are browsable and nothing of the failed layer is shown.
+    expect(crashed).toBe(false);
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+    await treeRow(page, '/etc').click();
+    await page.keyboard.press('ArrowRight');
+    await expect(treeRow(page, '/etc/lower.txt')).toBeVisible();
+    await expect(treeRow(page, '/etc/upper.txt')).toBeVisible();
+    await treeRow(page, '/a').click();
+    await page.keyboard.press('ArrowRight');
+    await expect(treeRow(page, '/a/d0')).toBeVisible();
+    await expect(treeRow(page, '/b')).toHaveCount(0);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('B2 at the default heap a 5,001,000-entry layer stops at its entry cap, min(5,000,000, derived budget); the tab survives and other layers stay usable', async ({ page }) => {
+  // Opt-in (STRATA_E2E_SLOW=1): indexing 5M entries in the worker takes over a minute (1.1 min on 2026-11-28, load ~6).
+  // It checks the caps at full scale (a 4.4 GB heap derives 5,494,538, so the 5,000,000 per-layer cap stops this
+  // layer with ENTRY_LIMIT; a smaller heap would stop it with IMAGE_ENTRY_LIMIT); the test above checks the mechanism.
   test.skip(process.env.STRATA_E2E_SLOW !== '1', 'slow: set STRATA_E2E_SLOW=1');
   test.setTimeout(600_000);
   const manyBlob = await generatedManyEntries(MANY_ENTRIES);
@@ -157,7 +205,8 @@ test('B2 a layer beyond the entry budget fails with a clear message; the tab sur
   await openImage(page, 'b2/many:latest');
   await expect(page.locator('.overall')).toContainText('Ready: 3 layers, 1 failed', { timeout: 540_000 });
   await expect(layerOption(page, 1)).toContainText('failed');
-  await expect(layerOption(page, 1)).toContainText(/more than 5000000 entries.*entry limit.*ENTRY_LIMIT/);
+  // The budget is below the 5,000,000 per-layer cap unless the heap exceeds 4 GB; either way the layer is cut off.
+  await expect(layerOption(page, 1)).toContainText(/more than \d+ entries.*(IMAGE_ENTRY_LIMIT|ENTRY_LIMIT)/);
   await expect(layerOption(page, 0)).toContainText('verified');
   await expect(layerOption(page, 2)).toContainText('verified');
   // The page still answers: the tree of the other layers is browsable and nothing of the failed layer is in it.
@@ -257,7 +306,6 @@ test('B6 an evicted cache entry is fetched again transparently; the others come 
   await expect.poll(() => cachedKeys(page)).toEqual(layers.map((l) => l.digest).sort());
   const gets = (d: string) => reg.connectionsTo([d]).length;
   expect(layers.map((l) => gets(l.digest))).toEqual([1, 1, 1]);
-  const before = reg.requests.filter((r) => r.path.endsWith(layers[1]!.digest)).length;
   // Evict one entry, as the browser would under storage pressure (best-effort storage, Safari's 7-day rule).
   await page.evaluate((key) => new Promise<void>((ok, fail) => {
     const req = indexedDB.open('strata-layer-cache', 1);
@@ -277,7 +325,6 @@ test('B6 an evicted cache entry is fetched again transparently; the others come 
   // or from the browser's HTTP cache, which may keep immutable digest blobs (S18); the others never left the cache.
   expect(layers.map((l) => gets(l.digest))[0]).toBe(1);
   expect(layers.map((l) => gets(l.digest))[2]).toBe(1);
-  expect(reg.requests.filter((r) => r.path.endsWith(layers[1]!.digest)).length).toBeGreaterThanOrEqual(before);
   await expect.poll(() => cachedKeys(page)).toEqual(layers.map((l) => l.digest).sort());
 });
 

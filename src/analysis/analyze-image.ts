@@ -5,6 +5,7 @@ import { computeMetrics, type ImageMetrics } from '../core/tree/efficiency.ts';
 import type { UnionTree } from '../core/tree/union-tree.ts';
 import type { LayerIndex } from '../core/layers/layer-index.ts';
 import type { Codecs } from './codecs.ts';
+import { ImageEntryBudget } from './image-entry-budget.ts';
 import { analyzeLayer, type LayerLimits, type LayerProgress, type LayerResult } from './layer-pipeline.ts';
 import type { ResolvedImage } from './sources/layout-image.ts';
 
@@ -23,10 +24,12 @@ export type ImageAnalysis = {
 export async function analyzeImage(image: ResolvedImage, codecs: Codecs, options: { signal: AbortSignal; concurrency?: number; limits?: LayerLimits; onProgress?: (p: LayerProgress) => void; onLayerDone?: (r: LayerResult) => void }): Promise<ImageAnalysis> {
   const results: LayerResult[] = new Array<LayerResult>(image.layers.length);
   let next = 0;
+  const budget = new ImageEntryBudget(options.limits);
   const worker = async () => {
     while (next < image.layers.length) {
       const job = image.layers[next++]!;
-      const r = await analyzeLayer(job, codecs, { signal: options.signal, ...(options.limits ? { limits: options.limits } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      const limits = budget.limitsFor();
+      const r = budget.settle(await analyzeLayer(job, codecs, { signal: options.signal, limits, ...(options.onProgress ? { onProgress: options.onProgress } : {}) }), limits);
       results[job.index] = r;
       options.onLayerDone?.(r);
     }

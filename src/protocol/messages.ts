@@ -168,7 +168,18 @@ export type LayoutOut = {
   readonly notes: readonly string[];
 };
 
-export type CommitOutput = { readonly kind: 'archive'; readonly tag: string } | { readonly kind: 'push'; readonly target: string };
+export type CommitOutput =
+  | { readonly kind: 'archive'; readonly tag: string }
+  | {
+    readonly kind: 'push';
+    /** `repo:tag` (this server's registry) or `host[:port]/repo:tag` (a registry strata serve allows pushes to) */
+    readonly target: string;
+    /** the server's --allow-push-host list (GET /api/config); other hosts are refused before anything is sent */
+    readonly pushHosts?: readonly string[];
+    readonly proxyBase?: string;
+    /** Basic credentials for the target registry (sent only there, through the proxy) */
+    readonly credentials?: { readonly username: string; readonly password: string };
+  };
 
 export type CommitOut = {
   readonly method: string;
@@ -188,8 +199,19 @@ export type CommitOut = {
   readonly pushedTo: string | null;
 };
 
+/**
+ * What the page can read about memory, sent with `open` so the worker derives its image entry budget from it
+ * (hardening B2; src/analysis/heap-entry-budget.ts): a dedicated worker has no `performance.memory` in Chromium.
+ */
+export type MemoryReport = {
+  /** `performance.memory.jsHeapSizeLimit` (Chromium; rounded by the browser), in bytes */
+  readonly jsHeapSizeLimit?: number | undefined;
+  /** `navigator.deviceMemory` (Chromium, secure contexts; coarse), in GiB */
+  readonly deviceMemoryGiB?: number | undefined;
+};
+
 export type Request =
-  | { readonly type: 'open'; readonly id: number; readonly source: ImageSourceSpec; readonly proxyBase: string; readonly concurrency?: number }
+  | { readonly type: 'open'; readonly id: number; readonly source: ImageSourceSpec; readonly proxyBase: string; readonly concurrency?: number; readonly memory?: MemoryReport }
   | { readonly type: 'rows'; readonly id: number; readonly imageId: string; readonly view: TreeView; readonly start: number; readonly count: number }
   | { readonly type: 'file'; readonly id: number; readonly imageId: string; readonly path: string; readonly layer: number; readonly maxBytes: number }
   | { readonly type: 'whiteouts'; readonly id: number; readonly imageId: string; readonly layer: number }
@@ -203,7 +225,7 @@ export type Request =
   /** runs the commands in a simulated container on the (fully loaded) image, once per lane (1–3) */
   | { readonly type: 'simulate'; readonly id: number; readonly imageId: string; readonly lanes: readonly SimulationLane[]; readonly commands: readonly string[] }
   | { readonly type: 'layout'; readonly id: number; readonly imageId: string; readonly lane: SimulationLane; readonly commands: readonly string[]; readonly expand?: boolean }
-  /** commits the container layer: an OCI archive to download, or a push to this server's embedded registry */
+  /** commits the container layer: an OCI archive to download, or a push (embedded registry or an allowed push host) */
   | { readonly type: 'commit'; readonly id: number; readonly imageId: string; readonly lane: SimulationLane; readonly commands: readonly string[]; readonly output: CommitOutput };
 
 export type Response =
@@ -212,9 +234,14 @@ export type Response =
   | { readonly type: 'metrics'; readonly id: number; readonly imageId: string; readonly metrics: Metrics }
   /**
    * partial: the answer is not exactly the requested view — a layer at or below `view.layer` failed, or is still
-   * loading (then the rows are the union as of `asOfLayer`, the newest layer whose lower layers have all loaded).
+   * loading (then the rows are the union as of `asOfLayer`, the newest layer whose lower layers have all loaded, plus
+   * what has arrived so far of the layer streaming right above them, named by `loading`).
    */
-  | { readonly type: 'rows'; readonly id: number; readonly total: number; readonly start: number; readonly rows: readonly TreeRowOut[]; readonly partial?: boolean; readonly asOfLayer?: number }
+  | {
+    readonly type: 'rows'; readonly id: number; readonly total: number; readonly start: number; readonly rows: readonly TreeRowOut[]; readonly partial?: boolean; readonly asOfLayer?: number;
+    /** the rows include layer `layer` while it still streams: `entries` of its entries so far (refreshed as more arrive) */
+    readonly loading?: { readonly layer: number; readonly entries: number };
+  }
   | { readonly type: 'file'; readonly id: number; readonly path: string; readonly size: number; readonly truncated: boolean; readonly bytes: ArrayBuffer }
   /** partial: measured on an inexact tree below the layer (a lower layer failed or is still loading) */
   | { readonly type: 'whiteouts'; readonly id: number; readonly rows: readonly WhiteoutRow[]; readonly partial?: boolean }

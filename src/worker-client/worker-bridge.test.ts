@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { webCodecs } from '../analysis/codecs/web-codecs.ts';
 import { createAnalysisHandler } from '../analysis/worker/handler.ts';
 import type { ImageInfo, LayerState, Metrics, Request } from '../protocol/messages.ts';
-import { AnalysisError, createWorkerBridge, type WorkerPort } from './worker-bridge.ts';
+import { AnalysisError, createWorkerBridge, readPageMemory, type WorkerPort } from './worker-bridge.ts';
 
 const dir = resolve(import.meta.dirname, '../../../shared/fixtures/dive');
 const fixture = (name: string) => new File([readFileSync(`${dir}/${name}`)], name);
@@ -63,6 +63,17 @@ test('the worker starts on the first request; open resolves with the image id af
   assert.equal((await client.whiteouts(imageId, 9))[0]?.path, '/root/example');
   assert.equal(await client.clearCache(), undefined);
   client.dispose();
+});
+
+test('B2 each open carries what the page knows about memory, for the worker\'s entry budget', async () => {
+  const w = workers();
+  const client = createWorkerBridge({ createWorker: w.createWorker, readMemory: () => ({ jsHeapSizeLimit: 269_000_000, deviceMemoryGiB: 8 }) });
+  await client.open({ kind: 'file', file: fixture('test-docker-image.tar') }, handlers().on, new AbortController().signal);
+  const open = w.started[0]!.requests[0] as Extract<Request, { type: 'open' }>;
+  assert.deepEqual(open.memory, { jsHeapSizeLimit: 269_000_000, deviceMemoryGiB: 8 });
+  client.dispose();
+  // Node has neither performance.memory nor navigator.deviceMemory: the default reader sends an empty report.
+  assert.deepEqual(readPageMemory(), {});
 });
 
 test('worker errors reject with an AnalysisError carrying the code', async () => {

@@ -1,7 +1,7 @@
 // The page side of the analysis worker (implements AnalysisClient): starts the worker on first use, numbers
 // requests, turns AbortSignals into `cancel` messages, routes progress events to handlers, and shuts the worker
 // down after a minute with no open image and nothing in flight. Browser main thread.
-import type { CompareFilter, ImageSourceSpec, Request, Response, TreeView } from '../protocol/messages.ts';
+import type { CompareFilter, ImageSourceSpec, MemoryReport, Request, Response, TreeView } from '../protocol/messages.ts';
 import type { AnalysisClient, OpenHandlers } from './analysis-client.ts';
 
 /** What the bridge needs of a Worker (tests pass a fake). */
@@ -18,7 +18,22 @@ export type BridgeOptions = {
   readonly idleMs?: number;
   /** where strata serve's registry proxy lives (default /proxy) */
   readonly proxyBase?: string;
+  /** what the page knows about memory, sent with each open (default: readPageMemory) */
+  readonly readMemory?: () => MemoryReport;
 };
+
+/**
+ * The page's heap limit and device memory, for the worker's entry budget (hardening B2). Read here because a
+ * dedicated worker has no `performance.memory` in Chromium; both are non-standard, so absent in Firefox and Safari.
+ */
+export function readPageMemory(): MemoryReport {
+  const memory = (globalThis.performance as { memory?: { jsHeapSizeLimit?: unknown } } | undefined)?.memory;
+  const device = (globalThis.navigator as { deviceMemory?: unknown } | undefined)?.deviceMemory;
+  return {
+    ...(typeof memory?.jsHeapSizeLimit === 'number' ? { jsHeapSizeLimit: memory.jsHeapSizeLimit } : {}),
+    ...(typeof device === 'number' ? { deviceMemoryGiB: device } : {}),
+  };
+}
 
 /** A failure reported by the worker: `code` is the registry/layer error code, `message` says what to do. */
 export class AnalysisError extends Error {
@@ -42,6 +57,7 @@ export function createWorkerBridge(options: BridgeOptions = {}): AnalysisClient 
     ?? ((): WorkerPort => new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'strata-analysis' }));
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const proxyBase = options.proxyBase ?? '/proxy';
+  const readMemory = options.readMemory ?? readPageMemory;
   const pending = new Map<number, Pending>();
   const openImages = new Set<string>();
   let worker: WorkerPort | undefined;
@@ -132,7 +148,7 @@ export function createWorkerBridge(options: BridgeOptions = {}): AnalysisClient 
         const forget = () => {
           if (imageId !== undefined) openImages.delete(imageId);
         };
-        send({ type: 'open', source, proxyBase }, (r) => {
+        send({ type: 'open', source, proxyBase, memory: readMemory() }, (r) => {
           switch (r.type) {
             case 'image':
               imageId = r.info.imageId;
@@ -164,7 +180,7 @@ export function createWorkerBridge(options: BridgeOptions = {}): AnalysisClient 
     rows: (imageId: string, view: TreeView, start: number, count: number, signal?: AbortSignal) =>
       ask({ type: 'rows', imageId, view, start, count }, 'rows', (r) => {
         const v = r as Extract<Response, { type: 'rows' }>;
-        return { total: v.total, start: v.start, rows: v.rows, ...(v.partial !== undefined ? { partial: v.partial } : {}), ...(v.asOfLayer !== undefined ? { asOfLayer: v.asOfLayer } : {}) };
+        return { total: v.total, start: v.start, rows: v.rows, ...(v.partial !== undefined ? { partial: v.partial } : {}), ...(v.asOfLayer !== undefined ? { asOfLayer: v.asOfLayer } : {}), ...(v.loading !== undefined ? { loading: v.loading } : {}) };
       }, signal),
     file: (imageId: string, path: string, layer: number, maxBytes: number, signal?: AbortSignal) =>
       ask({ type: 'file', imageId, path, layer, maxBytes }, 'file', (r) => {

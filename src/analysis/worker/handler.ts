@@ -7,7 +7,8 @@ import type { ImageSourceSpec, Request, Response } from '../../protocol/messages
 import type { Codecs } from '../codecs.ts';
 import { LayerError } from '../layer-error.ts';
 import { ComparisonCache } from './compare-request.ts';
-import type { LayerLimits } from '../layer-pipeline.ts';
+import { deriveLimitsForHeap, resolveHeapLimit } from '../heap-entry-budget.ts';
+import { DEFAULT_LIMITS, type LayerLimits } from '../layer-pipeline.ts';
 import { commitImage } from './commit-container.ts';
 import { layoutOf, simulateLanes } from './container-requests.ts';
 import { openFileImage, type OpenedImage } from './file-source.ts';
@@ -15,6 +16,7 @@ import { describeImage } from './image-info.ts';
 import { ImageSession } from './image-session.ts';
 import type { LayerCache } from './layer-cache.ts';
 import { openRegistryImage } from './registry-source.ts';
+import { defaultCheckpointStore } from './checkpoint-store.ts';
 
 export type PostMessage = (message: Response, transfer?: Transferable[]) => void;
 
@@ -26,6 +28,7 @@ export type AnalysisEnv = {
   readonly origin?: string | undefined;
   readonly fetch?: typeof fetch | undefined;
   readonly now?: (() => number) | undefined;
+  /** fixed limits; by default each open derives them from the memory the page reports (heap-entry-budget.ts) */
   readonly limits?: LayerLimits | undefined;
 };
 
@@ -84,7 +87,9 @@ export function createAnalysisHandler(env: AnalysisEnv): AnalysisHandler {
     try {
       post({ type: 'image', id: req.id, info: describeImage(imageId, opened) });
       const metrics = await session.load({
-        codecs: env.codecs, cache: env.cache, signal, limits: env.limits, now,
+        codecs: env.codecs, cache: env.cache, signal, now,
+        // The entry budget follows the heap the page reported (B2), unless the environment fixes the limits (tests).
+        limits: env.limits ?? deriveLimitsForHeap(DEFAULT_LIMITS, resolveHeapLimit(req.memory)),
         concurrency: Math.max(1, Math.min(MAX_CONCURRENCY, req.concurrency ?? DEFAULT_CONCURRENCY)),
         onLayer: (state) => post({ type: 'layer', id: req.id, imageId, state }),
       });
@@ -171,6 +176,7 @@ export function createAnalysisHandler(env: AnalysisEnv): AnalysisHandler {
       case 'clearCache':
         return track(req.id, async () => {
           await env.cache?.clear();
+          await defaultCheckpointStore().clear().catch(() => undefined); // the file viewer's gzip checkpoints too
           post({ type: 'done', id: req.id });
         });
       default:
