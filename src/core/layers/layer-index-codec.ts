@@ -2,6 +2,7 @@
 // typed-array columns, the name pool and the link strings, each 8-byte aligned so reading is zero-copy. Pure;
 // the reader validates every length and id, since stored bytes may be truncated or stale.
 import { err, ok, type Result } from '../result.ts';
+import { packFrame, readFrameHeader, readFrameSections, type ColumnKind } from './column-frame.ts';
 import { LayerIndex, type LayerWarning } from './layer-index.ts';
 
 const MAGIC = 0x31584c53; // "SLX1"
@@ -26,9 +27,6 @@ type Header = {
   readonly rejected: readonly LayerWarning[];
 };
 
-type Column = Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint8Array<ArrayBuffer>;
-type ColumnKind = 'i32' | 'u32' | 'u16' | 'u8';
-const WIDTH: Record<ColumnKind, number> = { i32: 4, u32: 4, u16: 2, u8: 1 };
 
 /** The sections in file order, with their element type and length from the header. */
 function layout(h: Header): [ColumnKind, number][] {
@@ -39,7 +37,6 @@ function layout(h: Header): [ColumnKind, number][] {
   ];
 }
 
-const align8 = (n: number): number => (n + 7) & ~7;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
 
@@ -58,53 +55,24 @@ export function serializeLayerIndex(ix: LayerIndex): ArrayBuffer {
     bigSizes: [...ix.bigSizes], devices: [...ix.devices].map(([id, [a, b]]) => [id, a, b] as const),
     warnings: ix.warnings, rejected: ix.rejected,
   };
-  const json = encoder.encode(JSON.stringify(header));
   const columns: ArrayBufferView[] = [
     ix.parent, ix.name, ix.kind, ix.flags, ix.mode, ix.uid, ix.gid, ix.size32, ix.hashHi, ix.hashLo, ix.offset,
   ].map((c) => c.subarray(0, n));
   columns.push(names.offsets, names.bytes, linkOffsets, linkBytes, Uint32Array.from(ix.linkIds.keys()), Uint32Array.from(ix.linkIds.values()));
-  let size = align8(8 + json.length);
-  for (const c of columns) size += align8(c.byteLength);
-  const buffer = new ArrayBuffer(size);
-  const bytes = new Uint8Array(buffer);
-  const words = new DataView(buffer);
-  words.setUint32(0, MAGIC, true);
-  words.setUint32(4, json.length, true);
-  bytes.set(json, 8);
-  let at = align8(8 + json.length);
-  for (const c of columns) {
-    bytes.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
-    at += align8(c.byteLength);
-  }
-  return buffer;
+  return packFrame(MAGIC, header, columns);
 }
 
 /** Rebuilds a LayerIndex over `buffer` (views, no copies); a damaged buffer is an error, never a wrong index. */
 export function deserializeLayerIndex(buffer: ArrayBuffer): Result<LayerIndex> {
   const bad = (why: string) => err('CACHE_CORRUPT', `stored layer index is unreadable: ${why}`);
-  if (buffer.byteLength < 8) return bad('too short');
-  const words = new DataView(buffer);
-  if (words.getUint32(0, true) !== MAGIC) return bad('wrong magic');
-  const jsonLength = words.getUint32(4, true);
-  if (8 + jsonLength > buffer.byteLength) return bad('header runs past the end');
-  let header: Header;
-  try {
-    header = JSON.parse(decoder.decode(new Uint8Array(buffer, 8, jsonLength))) as Header;
-  } catch {
-    return bad('header is not JSON');
-  }
+  const frame = readFrameHeader<Header>(buffer, MAGIC);
+  if ('problem' in frame) return bad(frame.problem);
+  const { header } = frame;
   if (header.v !== VERSION) return bad(`version ${String(header.v)}`);
   const counts = [header.count, header.nameCount, header.nameBytes, header.linkCount, header.linkBytes, header.linkIdCount];
   if (!counts.every((c) => Number.isSafeInteger(c) && c >= 0) || header.count < 1) return bad('bad counts');
-  let at = align8(8 + jsonLength);
-  const cols: Column[] = [];
-  for (const [kind, length] of layout(header)) {
-    const bytes = length * WIDTH[kind];
-    if (at + bytes > buffer.byteLength) return bad('columns run past the end');
-    cols.push(kind === 'i32' ? new Int32Array(buffer, at, length) : kind === 'u32' ? new Uint32Array(buffer, at, length)
-      : kind === 'u16' ? new Uint16Array(buffer, at, length) : new Uint8Array(buffer, at, length));
-    at += align8(bytes);
-  }
+  const cols = readFrameSections(buffer, frame.at, layout(header));
+  if ('problem' in cols) return bad(cols.problem);
   type I32 = Int32Array<ArrayBuffer>;
   type U32 = Uint32Array<ArrayBuffer>;
   type U8 = Uint8Array<ArrayBuffer>;

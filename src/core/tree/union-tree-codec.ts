@@ -2,6 +2,7 @@
 // then the node and version columns, the name pool, and each layer's diff codes and entry → node map, 8-byte
 // aligned so reading makes views, not copies. The layer indexes themselves are stored (and shared) per layer. Pure.
 import { err, ok, type Result } from '../result.ts';
+import { packFrame, readFrameHeader, readFrameSections, type ColumnKind } from '../layers/column-frame.ts';
 import type { LayerIndex } from '../layers/layer-index.ts';
 import { NamePool } from '../layers/name-pool.ts';
 import { UnionTree } from './union-tree.ts';
@@ -20,16 +21,11 @@ type Header = {
   readonly warnings: UnionTree['warnings'];
 };
 
-type Kind = 'i32' | 'i16' | 'u32' | 'u8';
-const WIDTH: Record<Kind, number> = { i32: 4, i16: 2, u32: 4, u8: 1 };
-const align8 = (n: number): number => (n + 7) & ~7;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
 
-function layout(h: Header): [Kind, number][] {
+function layout(h: Header): [ColumnKind, number][] {
   const n = h.count;
   const v = h.versions;
-  const out: [Kind, number][] = [
+  const out: [ColumnKind, number][] = [
     ['i32', n], ['i32', n], ['i16', n], ['i32', n], ['i32', n], ['i32', n], ['i32', n], ['i32', n],
     ['i16', v], ['i32', v], ['i32', v], ['u32', h.nameCount + 1], ['u8', h.nameBytes],
   ];
@@ -53,21 +49,7 @@ export function serializeUnionTree(tree: UnionTree): ArrayBuffer {
     tree.verLayer.subarray(0, v), tree.verEntry.subarray(0, v), tree.verPrev.subarray(0, v), names.offsets, names.bytes,
   ];
   tree.layers.forEach((_, pos) => parts.push(tree.diffs[pos]!, tree.nodeOfEntry[pos]!));
-  const json = encoder.encode(JSON.stringify(header));
-  let size = align8(8 + json.length);
-  for (const p of parts) size += align8(p.byteLength);
-  const buffer = new ArrayBuffer(size);
-  const bytes = new Uint8Array(buffer);
-  const words = new DataView(buffer);
-  words.setUint32(0, MAGIC, true);
-  words.setUint32(4, json.length, true);
-  bytes.set(json, 8);
-  let at = align8(8 + json.length);
-  for (const p of parts) {
-    bytes.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
-    at += align8(p.byteLength);
-  }
-  return buffer;
+  return packFrame(MAGIC, header, parts);
 }
 
 /**
@@ -77,29 +59,14 @@ export function serializeUnionTree(tree: UnionTree): ArrayBuffer {
  */
 export function deserializeUnionTree(buffer: ArrayBuffer, layers: readonly LayerIndex[] = []): Result<{ tree: UnionTree; layerCounts: readonly number[] }> {
   const bad = (why: string) => err('CACHE_CORRUPT', `stored union tree is unreadable: ${why}`);
-  if (buffer.byteLength < 8) return bad('too short');
-  const words = new DataView(buffer);
-  if (words.getUint32(0, true) !== MAGIC) return bad('wrong magic');
-  const jsonLength = words.getUint32(4, true);
-  if (8 + jsonLength > buffer.byteLength) return bad('header runs past the end');
-  let h: Header;
-  try {
-    h = JSON.parse(decoder.decode(new Uint8Array(buffer, 8, jsonLength))) as Header;
-  } catch {
-    return bad('header is not JSON');
-  }
+  const frame = readFrameHeader<Header>(buffer, MAGIC);
+  if ('problem' in frame) return bad(frame.problem);
+  const h = frame.header;
   if (h.v !== VERSION || !Array.isArray(h.layerCounts) || !Array.isArray(h.warnings)) return bad(`version ${String(h.v)}`);
   const counts = [h.count, h.versions, h.nameCount, h.nameBytes, ...h.layerCounts];
   if (!counts.every((c) => Number.isSafeInteger(c) && c >= 0) || h.count < 1 || h.layerCounts.length > 0x7fff) return bad('bad counts');
-  let at = align8(8 + jsonLength);
-  const cols: ArrayBufferView[] = [];
-  for (const [kind, length] of layout(h)) {
-    const size = length * WIDTH[kind];
-    if (at + size > buffer.byteLength) return bad('columns run past the end');
-    cols.push(kind === 'i32' ? new Int32Array(buffer, at, length) : kind === 'i16' ? new Int16Array(buffer, at, length)
-      : kind === 'u32' ? new Uint32Array(buffer, at, length) : new Uint8Array(buffer, at, length));
-    at += align8(size);
-  }
+  const cols = readFrameSections(buffer, frame.at, layout(h));
+  if ('problem' in cols) return bad(cols.problem);
   const [parent, name, layer, entry, version, firstChild, lastChild, nextSibling, verLayer, verEntry, verPrev, nameOffsets, nameBytes] = cols as [
     Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>, Int16Array<ArrayBuffer>, Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>,
     Int16Array<ArrayBuffer>, Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>, Uint32Array<ArrayBuffer>, Uint8Array<ArrayBuffer>,
