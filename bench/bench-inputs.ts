@@ -42,7 +42,7 @@ const ascii = new TextEncoder();
 const template = tarHeader({ name: 'template', typeflag: '0', size: 0 });
 
 /** tar-builder's header patched with another name, type and size (50x faster than building a million). */
-function writeHeader(into: Uint8Array, at: number, name: string, typeflag: number, size: number): void {
+export function writeHeader(into: Uint8Array, at: number, name: string, typeflag: number, size: number): void {
   into.set(template, at);
   into.fill(0, at, at + 100);
   ascii.encodeInto(name, into.subarray(at, at + 100));

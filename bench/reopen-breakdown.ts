@@ -10,24 +10,9 @@ import type { DiffId, Digest } from '../src/core/oci/digest.ts';
 import { computeMetrics } from '../src/core/tree/efficiency.ts';
 import { LayerStack } from '../src/analysis/worker/layer-stack.ts';
 import { TreeViews } from '../src/analysis/worker/tree-views.ts';
-import { tarHeader } from '../src/testing/tar-builder.ts';
+import { writeHeader } from './bench-inputs.ts';
 
 const total = Number(process.argv[2] ?? 1_000_000);
-const ascii = new TextEncoder();
-const template = tarHeader({ name: 'template', typeflag: '0', size: 0 });
-
-function writeHeader(into: Uint8Array, at: number, name: string, typeflag: number, size: number): void {
-  into.set(template, at);
-  into.fill(0, at, at + 100);
-  ascii.encodeInto(name, into.subarray(at, at + 100));
-  ascii.encodeInto(`${size.toString(8).padStart(11, '0')}\0`, into.subarray(at + 124, at + 136));
-  into[at + 156] = typeflag;
-  into.fill(0x20, at + 148, at + 156);
-  let sum = 0;
-  for (let k = 0; k < 512; k++) sum += into[at + k]!;
-  ascii.encodeInto(`${sum.toString(8).padStart(6, '0')}\0 `, into.subarray(at + 148, at + 156));
-}
-
 /** node_modules-shaped entries [from, to) (bench-inputs' small-file layer shape); `salt` turns other files into symlinks (modified). */
 function buildLayer(from: number, to: number, salt: number, whiteouts = 0): LayerIndex {
   const builder = new LayerIndexBuilder(undefined, { maxEntries: to - from + whiteouts + 100_000, maxWarnings: 10 });

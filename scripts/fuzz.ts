@@ -34,14 +34,19 @@ function save(target: string, c: Record<string, unknown>): string {
 type Failure = { target: string; input: Record<string, unknown> };
 let lastFailure: Failure | undefined;
 
+/** Ends a case: its time counts towards the slowest, and one over CASE_MS is a hang. */
+function endCase(start: number): void {
+  const ms = performance.now() - start;
+  slowest = Math.max(slowest, ms);
+  if (ms > CASE_MS) throw new Error(`case took ${ms.toFixed(0)} ms (a hang)`);
+}
+
 /** Runs one case, timing it; a failure is remembered for saving once shrinking is done. */
 async function guard(target: string, input: Record<string, unknown>, run: () => unknown): Promise<void> {
   const start = performance.now();
   try {
     await run();
-    const ms = performance.now() - start;
-    slowest = Math.max(slowest, ms);
-    if (ms > CASE_MS) throw new Error(`case took ${ms.toFixed(0)} ms (a hang)`);
+    endCase(start);
   } catch (e) {
     lastFailure = { target, input };
     throw e;
@@ -53,9 +58,7 @@ function guardSync(target: string, input: Record<string, unknown>, run: () => vo
   const start = performance.now();
   try {
     run();
-    const ms = performance.now() - start;
-    slowest = Math.max(slowest, ms);
-    if (ms > CASE_MS) throw new Error(`case took ${ms.toFixed(0)} ms (a hang)`);
+    endCase(start);
   } catch (e) {
     lastFailure = { target, input };
     throw e;

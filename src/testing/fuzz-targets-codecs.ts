@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ZStream, Z_BUF_ERROR, Z_STREAM_END, zlibInflate, zlibInflateInit2 } from 'pako';
 import { CodecError } from '../analysis/codecs/codec-error.ts';
 import type { StreamPair } from '../analysis/codecs/ds-member.ts';
 import { gunzipWithPako } from '../analysis/codecs/gunzip-web.ts';
@@ -13,6 +12,7 @@ import { gunzipWithStreams } from '../analysis/codecs/gunzip-streams.ts';
 import { unzstdWith } from '../analysis/codecs/unzstd.ts';
 import { WasmZstdDecoder, compileZstdWasm } from '../analysis/codecs/zstd-wasm.ts';
 import { tarSeeds } from './fuzz-targets.ts';
+import { createStrictGzipStream } from './strict-gzip-stream.ts';
 
 export type CodecOutcome = { readonly code: string; readonly outBytes: number; readonly sha: string };
 
@@ -47,45 +47,6 @@ async function* chunksOf(bytes: Uint8Array, sizes: readonly number[]): AsyncGene
     yield bytes.slice(at, Math.min(bytes.length, at + n));
     at += n;
   }
-}
-
-/**
- * A model of Chromium's DecompressionStream('gzip') (one member, "Junk found after end of compressed data",
- * "Compressed input was truncated"), as in gunzip-web.test.ts: Node 20's own stream is lenient.
- */
-export function createStrictGzipStream(): StreamPair {
-  const strm = new ZStream();
-  zlibInflateInit2(strm, 31);
-  let ended = false;
-  return new TransformStream<BufferSource, Uint8Array>({
-    transform(chunk, controller) {
-      const input = chunk as Uint8Array;
-      if (ended) {
-        if (input.length > 0) throw new TypeError('Junk found after end of compressed data.');
-        return;
-      }
-      strm.input = input;
-      strm.next_in = 0;
-      strm.avail_in = input.length;
-      for (;;) {
-        strm.output = new Uint8Array(16384);
-        strm.next_out = 0;
-        strm.avail_out = 16384;
-        const status = zlibInflate(strm, 0);
-        if (status < 0 && status !== Z_BUF_ERROR) throw new TypeError(`The compressed data was not valid: ${strm.msg}.`);
-        if (strm.next_out > 0) controller.enqueue(strm.output.subarray(0, strm.next_out));
-        if (status === Z_STREAM_END) {
-          ended = true;
-          if (strm.avail_in > 0) throw new TypeError('Junk found after end of compressed data.');
-          return;
-        }
-        if (strm.avail_out !== 0) return;
-      }
-    },
-    flush() {
-      if (!ended) throw new TypeError('Compressed input was truncated.');
-    },
-  });
 }
 
 export type GunzipBackend = 'pako' | 'strict-streams' | 'node-streams';
