@@ -1,6 +1,6 @@
 // One open image in the worker: its resolved source, per-layer progress, the incremental stack, cached row
 // views, and the requests answered from them (rows, whiteouts, file contents, metrics). Worker side.
-import { computeMetrics } from '../../core/tree/efficiency.ts';
+import { computeMetricsOfTree } from '../../core/tree/efficiency.ts';
 import { err, type Result } from '../../core/result.ts';
 import type { LayerState, Metrics, TreeView, WhiteoutRow } from '../../protocol/messages.ts';
 import type { Codecs } from '../codecs.ts';
@@ -106,7 +106,8 @@ export class ImageSession {
   }
 
   private computeMetrics(): Metrics {
-    const { metrics } = computeMetrics(this.stack.tree.layers);
+    // Read from the stacked tree: a second tree (restacking every layer) would double the peak heap.
+    const metrics = computeMetricsOfTree(this.stack.tree);
     return {
       efficiencyScore: metrics.efficiencyScore,
       wastedBytes: metrics.wastedBytes,

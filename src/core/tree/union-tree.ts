@@ -88,6 +88,13 @@ export class UnionTree {
     return c >= 0 && this.layer[c]! >= 0 ? c : NONE;
   }
 
+  /** The child node of `node` called `name`, present or not (absent nodes keep their version chains), or -1. */
+  childNode(node: number, name: string): number {
+    const children = this.children;
+    const id = this.names.find(name);
+    return id < 0 ? NONE : children.get(node, id);
+  }
+
   /** Resolves "/a/b/c" without following symlinks. */
   lookup(path: string): number {
     let node = 0;
@@ -175,6 +182,8 @@ export class UnionTree {
     const L = this.layers.length;
     this.layers.push(ix);
     const n = ix.count;
+    // One growth to what this layer can add (not a doubling chain whose old copies pile up as garbage).
+    this.reserve(this.count + n, this.versions + n);
     const diff = new Uint8Array(n);
     const nodes = new Int32Array(n).fill(NONE);
     nodes[0] = 0;
@@ -238,6 +247,40 @@ export class UnionTree {
     }
     this.diffs.push(diff);
     this.nodeOfEntry.push(nodes);
+    // A big layer that mostly overwrote paths leaves much of the reservation unused: give it back.
+    if (this.parent.length > this.count * 1.5 + 4096) this.resizeNodes(this.count);
+    if (this.verLayer.length > this.versions * 1.5 + 4096) this.resizeVersions(this.versions);
+  }
+
+  /** Makes room for `nodes` nodes and `versions` version records (growing by at least half, so small layers amortise). */
+  private reserve(nodes: number, versions: number): void {
+    if (nodes > this.parent.length) this.resizeNodes(Math.max(nodes, Math.ceil(this.parent.length * 1.5)));
+    if (versions > this.verLayer.length) this.resizeVersions(Math.max(versions, Math.ceil(this.verLayer.length * 1.5)));
+  }
+
+  private resizeNodes(n: number): void {
+    const keep = Math.min(n, this.parent.length);
+    const resized = <T extends Int16Array | Int32Array>(a: T, b: T, fill?: number): T => {
+      b.set(a.subarray(0, keep));
+      if (fill !== undefined) b.fill(fill, keep);
+      return b;
+    };
+    this.parent = resized(this.parent, new Int32Array(n));
+    this.name = resized(this.name, new Int32Array(n));
+    this.layer = resized(this.layer, new Int16Array(n));
+    this.entry = resized(this.entry, new Int32Array(n));
+    this.version = resized(this.version, new Int32Array(n));
+    this.firstChild = resized(this.firstChild, new Int32Array(n), NONE);
+    this.lastChild = resized(this.lastChild, new Int32Array(n), NONE);
+    this.nextSibling = resized(this.nextSibling, new Int32Array(n), NONE);
+  }
+
+  private resizeVersions(n: number): void {
+    const keep = Math.min(n, this.verLayer.length);
+    const resized = <T extends Int16Array | Int32Array>(a: T, b: T): T => { b.set(a.subarray(0, keep)); return b; };
+    this.verLayer = resized(this.verLayer, new Int16Array(n));
+    this.verEntry = resized(this.verEntry, new Int32Array(n));
+    this.verPrev = resized(this.verPrev, new Int32Array(n));
   }
 
   /** Union node of a layer entry's parent chain (used for opaque dirs before the main pass). */
@@ -283,12 +326,7 @@ export class UnionTree {
 
   private pushVersion(node: number, L: number, e: number): void {
     const v = this.versions++;
-    if (v >= this.verLayer.length) {
-      const grow = <T extends Int16Array | Int32Array>(a: T, b: T): T => { b.set(a); return b; };
-      this.verLayer = grow(this.verLayer, new Int16Array(this.verLayer.length * 2));
-      this.verEntry = grow(this.verEntry, new Int32Array(this.verEntry.length * 2));
-      this.verPrev = grow(this.verPrev, new Int32Array(this.verPrev.length * 2));
-    }
+    if (v >= this.verLayer.length) this.resizeVersions(Math.max(1024, Math.ceil(this.verLayer.length * 1.5)));
     this.verLayer[v] = L;
     this.verEntry[v] = e;
     this.verPrev[v] = this.version[node]!;
@@ -307,18 +345,7 @@ export class UnionTree {
 
   private append(parent: number, nameId: number): number {
     const id = this.count++;
-    if (id >= this.parent.length) {
-      const n = this.parent.length * 2;
-      const grow = <T extends Int16Array | Int32Array>(a: T, b: T): T => { b.set(a); return b; };
-      this.parent = grow(this.parent, new Int32Array(n));
-      this.name = grow(this.name, new Int32Array(n));
-      this.layer = grow(this.layer, new Int16Array(n));
-      this.entry = grow(this.entry, new Int32Array(n));
-      this.version = grow(this.version, new Int32Array(n));
-      this.firstChild = grow(this.firstChild, new Int32Array(n).fill(NONE));
-      this.lastChild = grow(this.lastChild, new Int32Array(n).fill(NONE));
-      this.nextSibling = grow(this.nextSibling, new Int32Array(n).fill(NONE));
-    }
+    if (id >= this.parent.length) this.resizeNodes(Math.max(1024, Math.ceil(this.parent.length * 1.5)));
     this.parent[id] = parent;
     this.name[id] = nameId;
     this.layer[id] = NONE;
