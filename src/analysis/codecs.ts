@@ -2,6 +2,7 @@
 // WebAssembly) and Node (zlib, OpenSSL) plug in their fastest correct implementation. Types only.
 import type { ContentHasher } from '../core/layers/content-hash.ts';
 import type { DigestAlgorithm } from '../core/oci/digest.ts';
+import type { LayerWorkers } from './layer-workers.ts';
 
 /**
  * An incremental hash that may run on another thread. `update` returns a promise when the caller must wait
@@ -25,4 +26,6 @@ export type Codecs = {
   gunzip(input: AsyncIterable<Uint8Array>, options: DecodeOptions): AsyncIterable<Uint8Array>;
   unzstd(input: AsyncIterable<Uint8Array>, options: DecodeOptions & { maxWindowBytes?: number }): AsyncIterable<Uint8Array>;
   contentHasher(): Promise<ContentHasher>;
+  /** layer-workers hook: layers run on a pool of layer workers (src/analysis/layer-workers.ts); absent = all in this thread */
+  readonly layerWorkers?: LayerWorkers | undefined;
 };

@@ -4,7 +4,7 @@
 import type { LayerIndex } from '../../core/layers/layer-index.ts';
 import type { Codecs } from '../codecs.ts';
 import { ImageEntryBudget } from '../image-entry-budget.ts';
-import { analyzeLayer, type LayerJob, type LayerLimits, type LayerResult } from '../layer-pipeline.ts';
+import { analyzeLayer, type LayerJob, type LayerLimits, type LayerProgress as PipelineProgress, type LayerResult } from '../layer-pipeline.ts';
 import { isQuotaError, type LayerCache } from './layer-cache.ts';
 import type { LayerProgress } from './layer-progress.ts';
 
@@ -25,17 +25,19 @@ export type LoadContext = {
 
 export async function loadLayers(jobs: readonly LayerJob[], ctx: LoadContext): Promise<void> {
   let next = 0;
-  const state = { cacheOn: ctx.cache !== undefined, budget: new ImageEntryBudget(ctx.limits) };
+  const state = { cacheOn: ctx.cache !== undefined, budget: new ImageEntryBudget(ctx.limits), unfinished: new Set(jobs.map((j) => j.index)) };
   const run = async () => {
     while (next < jobs.length) {
       const job = jobs[next++]!;
-      ctx.finished(await loadLayer(job, ctx, state));
+      const r = await loadLayer(job, ctx, state);
+      state.unfinished.delete(job.index);
+      ctx.finished(r);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, jobs.length)) }, run));
 }
 
-async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: boolean; budget: ImageEntryBudget }): Promise<LayerResult> {
+async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: boolean; budget: ImageEntryBudget; unfinished: Set<number> }): Promise<LayerResult> {
   const p = ctx.progress[job.index]!;
   const key: string | undefined = job.digest ?? job.diffId;
   if (state.cacheOn && ctx.cache && key !== undefined) {
@@ -70,13 +72,20 @@ async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: bool
     })(),
   };
   const limits = state.budget.limitsFor();
-  const analyzed = await analyzeLayer(counted, ctx.codecs, {
+  const analyzeOptions = {
     signal: ctx.signal, limits,
-    onProgress: (pr) => {
+    onProgress: (pr: PipelineProgress) => {
       if (pr.index !== undefined) ctx.partial?.(job.index, pr.index);
       if (p.update(pr.compressedBytes, pr.uncompressedBytes, pr.entries)) ctx.emit(job.index);
     },
-  });
+  };
+  // layer-workers hook: the layer next in stacking order stays here (its live index shows rows while it streams);
+  // the others go to a layer worker when one is free (src/analysis/layer-workers.ts).
+  const remote = ctx.codecs.layerWorkers;
+  const first = Math.min(...state.unfinished);
+  const analyzed = remote !== undefined && job.index !== first && remote.available()
+    ? await remote.analyze(counted, { ...analyzeOptions, fallback: () => { compressed = 0; return analyzeLayer(counted, ctx.codecs, analyzeOptions); } })
+    : await analyzeLayer(counted, ctx.codecs, analyzeOptions);
   const r = state.budget.settle(analyzed, limits);
   p.finish({ status: r.status, compressedBytes: r.compressedBytes, uncompressedBytes: r.uncompressedBytes, entries: r.layer.count - 1, compression: r.compression, error: r.error, warnings: r.warnings });
   // Only digest-verified layers are stored (B5); 'unverified' ones have nothing to key a later hit on safely.
