@@ -8,9 +8,10 @@ import { digestAlgorithm, formatDigest, type DiffId } from '../core/oci/digest.t
 import { LayerError } from './layer-error.ts';
 import type { LayerJob, LayerLimits, LayerProgress, LayerResult } from './layer-pipeline.ts';
 import type { LayerWorkerReply, LayerWorkerRequest } from './layer-worker-protocol.ts';
+import { watchNestedWorker, type NestedWorker } from './nested-worker.ts';
 
 /** What the pool needs of a Worker (tests pass a fake over a MessageChannel). */
-export type LayerPort = Pick<Worker, 'postMessage' | 'terminate' | 'addEventListener'>;
+export type LayerPort = NestedWorker;
 
 /** A batch of fetched chunks is posted once it holds this many bytes (or the fetch pauses at the end). */
 export const LAYER_BATCH_BYTES = 256 * 1024;
@@ -78,16 +79,10 @@ export class LayerWorkerPool implements LayerWorkers {
   private spawn(): Slot {
     const port = this.create();
     const slot: Slot = { port, runs: new Map(), failed: false, started: false };
-    port.addEventListener('message', (event: MessageEvent) => {
-      const reply = event.data as LayerWorkerReply;
+    watchNestedWorker<LayerWorkerReply>(port, (reply) => {
       slot.started = true;
       slot.runs.get(reply.id)?.receive(reply);
-    });
-    port.addEventListener('error', (event: ErrorEvent) => {
-      event.preventDefault?.();
-      this.fail(slot, event.message || 'it stopped (failed to load or crashed)');
-    });
-    port.addEventListener('messageerror', () => this.fail(slot, 'a message could not be deserialised'));
+    }, (why) => this.fail(slot, why));
     this.slots.push(slot);
     return slot;
   }

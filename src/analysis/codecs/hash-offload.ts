@@ -5,10 +5,11 @@
 import type { DigestAlgorithm } from '../../core/oci/digest.ts';
 import type { IncrementalHash } from '../codecs.ts';
 import { CodecError } from './codec-error.ts';
+import { watchNestedWorker, type NestedWorker } from '../nested-worker.ts';
 import type { HashReply, HashRequest } from './hash-worker-protocol.ts';
 
 /** What the pool needs of a Worker (tests pass a fake). */
-export type HashPort = Pick<Worker, 'postMessage' | 'terminate' | 'addEventListener'>;
+export type HashPort = NestedWorker;
 
 /** Chunks are posted once this many bytes are batched (fewer, larger messages). */
 export const BATCH_BYTES = 1024 * 1024;
@@ -51,15 +52,7 @@ export class HashWorkerPool {
   private spawn(): Slot {
     const port = this.create();
     const slot: Slot = { port, streams: new Map(), failed: false };
-    port.addEventListener('message', (event: MessageEvent) => {
-      const reply = event.data as HashReply;
-      slot.streams.get(reply.id)?.receive(reply);
-    });
-    port.addEventListener('error', (event: ErrorEvent) => {
-      event.preventDefault?.();
-      this.fail(slot, event.message || 'it stopped (failed to load or crashed)');
-    });
-    port.addEventListener('messageerror', () => this.fail(slot, 'a message could not be deserialised'));
+    watchNestedWorker<HashReply>(port, (reply) => slot.streams.get(reply.id)?.receive(reply), (why) => this.fail(slot, why));
     this.slots.push(slot);
     return slot;
   }
