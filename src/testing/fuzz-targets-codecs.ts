@@ -13,6 +13,7 @@ import { unzstdWith } from '../analysis/codecs/unzstd.ts';
 import { WasmZstdDecoder, compileZstdWasm } from '../analysis/codecs/zstd-wasm.ts';
 import { tarSeeds } from './fuzz-targets.ts';
 import { createStrictGzipStream } from './strict-gzip-stream.ts';
+import { concat } from './tar-builder.ts';
 
 export type CodecOutcome = { readonly code: string; readonly outBytes: number; readonly sha: string };
 
@@ -212,15 +213,6 @@ function fixtureLayers(file: string, magic: readonly number[]): Uint8Array[] {
   return [...readTarMembers(readFileSync(path)).values()].filter((b) => magic.every((m, i) => b[i] === m)).map((b) => Uint8Array.from(b));
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** gzip seeds: the dive fixtures' gzip and eStargz (multi-member) layers, gzip of small tars, two members, padding. */
 export function gzipSeeds(): Uint8Array[] {

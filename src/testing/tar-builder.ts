@@ -100,7 +100,7 @@ export function buildTar(entries: TarSpec[], options: { end?: boolean } = {}): U
   return concat(parts);
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
