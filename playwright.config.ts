@@ -1,6 +1,7 @@
 // Playwright browser tests (one spec per user journey) on Debian's Chromium against a real `strata serve` and a real
 // distribution registry started by e2e/global-setup.ts. Run: npx playwright test. Node side.
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunch } from './src/testing/chromium-launch.ts';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,9 +18,6 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     screenshot: 'on',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
+    launchOptions: chromiumLaunch(),
   },
 });

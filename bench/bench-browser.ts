@@ -13,6 +13,7 @@ import { formatDigest } from '../src/core/oci/digest.ts';
 import { MEDIA } from '../src/core/oci/media-types.ts';
 import { pushBlob, pushBlobStream, pushManifest } from '../src/registry/push.ts';
 import { startRealRegistry } from '../src/testing/real-registry.ts';
+import { chromiumLaunch } from '../src/testing/chromium-launch.ts';
 import { createTestClient } from '../src/testing/registry-test-kit.ts';
 import { startServer } from '../server/serve.ts';
 import { OUT_DIR, type BenchBlob } from './bench-inputs.ts';
@@ -233,10 +234,7 @@ export async function runBrowserBench(blobs: readonly BenchBlob[], options: { fi
   const registry = await startRealRegistry();
   const relay = await startCountingRelay(new URL(registry.url));
   const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: false, distDir: WEB_DIR, allowHosts: [registry.host, relay.host], log: () => undefined });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--strata-bench=${process.pid}`],
-  });
+  const browser = await chromium.launch(chromiumLaunch(`--strata-bench=${process.pid}`));
   try {
     for (const blob of blobs) {
       const t = performance.now();

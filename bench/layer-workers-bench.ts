@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 import type { Digest } from '../src/core/oci/digest.ts';
 import { MEDIA } from '../src/core/oci/media-types.ts';
 import { pushBlob, pushBlobStream, pushManifest } from '../src/registry/push.ts';
+import { chromiumLaunch } from '../src/testing/chromium-launch.ts';
 import { startRealRegistry } from '../src/testing/real-registry.ts';
 import { createTestClient } from '../src/testing/registry-test-kit.ts';
 import { startServer } from '../server/serve.ts';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   await buildWeb();
   const registry = await startRealRegistry();
   const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: false, distDir: WEB_DIR, allowHosts: [registry.host], log: () => undefined });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  const browser = await chromium.launch(chromiumLaunch());
   const report: unknown[] = [];
   try {
     const client = createTestClient(registry.host);
