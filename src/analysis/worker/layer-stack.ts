@@ -48,6 +48,8 @@ export class LayerStack {
   private positionsCache: { generation: number; positions: readonly number[] } | undefined;
   /** a stacked tree restored from the cache: each layer that arrives as expected takes its place without restacking */
   private adopted: { readonly layerCounts: readonly number[]; readonly stacked: readonly number[]; readonly reclaimable: readonly number[] } | undefined;
+  /** every layer took its place from the adopted tree (its stored metrics stand) */
+  private adoptedWhole = false;
 
   constructor(readonly layerCount: number, private readonly now: () => number = () => Date.now()) {
     this.positionOf = new Int32Array(layerCount).fill(-1);
@@ -135,8 +137,6 @@ export class LayerStack {
   get fromCache(): boolean {
     return this.adoptedWhole;
   }
-
-  private adoptedWhole = false;
 
   private abandonAdopted(): void {
     this.adopted = undefined;
