@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { LayerState, Response, TreeRowOut, TreeView } from '../../protocol/messages.ts';
 import { webCodecs } from '../codecs/web-codecs.ts';
 import { createAnalysisHandler } from './handler.ts';
-import { createMemoryLayerCache, type LayerCache } from './layer-cache.ts';
+import { createMemoryLayerCache, stackKeyOf, type LayerCache } from './layer-cache.ts';
 
 const dir = resolve(import.meta.dirname, '../../../../shared/fixtures/dive');
 const fixture = (name: string) => new File([readFileSync(`${dir}/${name}`)], name);
@@ -316,6 +316,54 @@ test('re-opening an image adopts its stored union tree instead of stacking again
     assert.deepEqual(b, { ...a, id: (b as { id: number }).id });
   }
   assert.deepEqual(finalStates(second.out).map((s) => s.stats), finalStates(first.out).map((s) => s.stats));
+});
+
+test('a cached reopen answers the default first page from the stored preview before the tree is read, as the tree would', async () => {
+  const cache = createMemoryLayerCache();
+  let release: () => void = () => undefined;
+  let gated = false;
+  const gate = new Promise<void>((r) => { release = r; });
+  const getStack = cache.getStack!.bind(cache);
+  const slow: LayerCache = { ...cache, getStack: async (key) => { if (gated) await gate; return getStack(key); } };
+  const h = harness(slow);
+  const first = await h.open(fixture('test-docker-image.tar'));
+  await new Promise((r) => setTimeout(r, 20));
+  const expected = await h.rows(first.imageId, {}, 0, 100);
+  gated = true;
+  const reopening = h.request({ type: 'open', source: { kind: 'file', file: fixture('test-docker-image.tar') }, proxyBase: '/proxy' });
+  let imageId: string | undefined;
+  for (let i = 0; i < 200 && imageId === undefined; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    const m = h.sent.find((x) => x.type === 'image' && x.info.imageId !== first.imageId);
+    if (m?.type === 'image') imageId = m.info.imageId;
+  }
+  assert.ok(imageId);
+  let early = await h.rows(imageId, {}, 0, 100);
+  for (let i = 0; i < 200 && 'rows' in early && early.total === 0; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    early = await h.rows(imageId, {}, 0, 100);
+  }
+  assert.deepEqual(early, { ...expected, id: (early as { id: number }).id }, 'the preview gives the rows the tree gives');
+  const expandedEarly = await h.rows(imageId, { expanded: ['*'] });
+  assert.ok('rows' in expandedEarly && expandedEarly.partial, 'other views wait for the tree');
+  release();
+  await reopening;
+  const expandedLate = await h.rows(imageId, { expanded: ['*'] });
+  const expandedFirst = await h.rows(first.imageId, { expanded: ['*'] });
+  assert.deepEqual(expandedLate, { ...expandedFirst, id: (expandedLate as { id: number }).id });
+});
+
+test('a preview whose stored tree is gone is not used: the reopen stacks its layers again', async () => {
+  const cache = createMemoryLayerCache();
+  const h = harness({ ...cache, getStack: async () => undefined });
+  const first = await h.open(fixture('test-docker-image.tar'));
+  await new Promise((r) => setTimeout(r, 20));
+  const key = stackKeyOf(first.info.layers.map((l) => l.digest ?? l.diffId ?? undefined))!;
+  assert.ok(await cache.getPreview!(key) !== undefined, 'a preview was stored');
+  const second = await h.open(fixture('test-docker-image.tar'));
+  const a = await h.rows(first.imageId, {}, 0, 100);
+  const b = await h.rows(second.imageId, {}, 0, 100);
+  assert.deepEqual(b, { ...a, id: (b as { id: number }).id });
 });
 
 test('B4 a full cache is reported as a layer warning, caching stops, and the image still opens', async () => {

@@ -1,10 +1,11 @@
 // One open image in the worker: its resolved source, per-layer progress, the incremental stack, cached row
 // views, and the requests answered from them (rows, whiteouts, file contents, metrics). Worker side.
 import { computeMetricsOfTree } from '../../core/tree/efficiency.ts';
-import { err, type Result } from '../../core/result.ts';
+import { err, ok, type Result } from '../../core/result.ts';
 import type { LayerState, Metrics, TreeView, WhiteoutRow } from '../../protocol/messages.ts';
 import type { Codecs } from '../codecs.ts';
 import type { LayerLimits, LayerResult } from '../layer-pipeline.ts';
+import { answerFromPreview, createPreview, PREVIEW_ROWS, previewView, readPreview, type FirstPagePreview } from './first-page-preview.ts';
 import { hasDuplicate, isSparse, locateFile, readLayerFile, type ExtractedFile } from './extract-file.ts';
 import type { OpenedImage } from './file-source.ts';
 import { stackKeyOf, type LayerCache } from './layer-cache.ts';
@@ -15,6 +16,15 @@ import { TreeViews, type RowsAnswer } from './tree-views.ts';
 import { reportWhiteouts } from './whiteout-report.ts';
 
 export const MAX_LISTED_PATHS = 1000;
+/** How long a reopen waits for the stored preview before reading the tree and the layers without it. */
+const PREVIEW_WAIT_MS = 250;
+
+/** The value of `p`, or undefined once `ms` have passed. */
+function firstOf<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 export type LoadOptions = {
   readonly codecs: Codecs;
@@ -33,6 +43,9 @@ export class ImageSession {
   /** aborted by close(): stops downloads of this image */
   readonly controller = new AbortController();
   metrics: Metrics | undefined;
+  /** the stored first page of the default view, answered from while a stored tree is read and adopted */
+  private preview: FirstPagePreview | undefined;
+  private stackPending = false;
 
   constructor(readonly imageId: string, readonly opened: OpenedImage, private readonly codecs: Codecs, now: () => number) {
     const jobs = opened.image.layers;
@@ -61,8 +74,18 @@ export class ImageSession {
     if (stackKey !== undefined && options.cache?.getStack) {
       const queue: LayerResult[] = [];
       waiting = queue;
+      this.stackPending = true;
+      // The preview is a small record, read before the tree and the layer indexes: their values are decoded on this
+      // thread when they arrive (hundreds of ms at 1M entries), and the first rows should not wait behind them.
+      if (options.cache.getPreview) {
+        const value = await firstOf(options.cache.getPreview(stackKey).catch(() => undefined), PREVIEW_WAIT_MS);
+        this.preview = readPreview(value, this.stack.layerCount);
+        signal.throwIfAborted();
+      }
       stored = options.cache.getStack(stackKey).catch(() => undefined).then((hit) => {
         if (hit !== undefined && !signal.aborted && this.stack.adopt(hit.bytes, hit.meta)) cachedMetrics = hit.meta.metrics;
+        else this.preview = undefined;
+        this.stackPending = false;
         waiting = undefined;
         for (const r of queue) finished(r);
       });
@@ -101,7 +124,11 @@ export class ImageSession {
     setTimeout(() => {
       if (this.controller.signal.aborted) return;
       const stored = this.stack.serializeStack();
-      if (stored !== undefined) void cache.putStack!(key, { bytes: stored.bytes, meta: { ...stored.meta, metrics } }).catch(() => undefined);
+      if (stored === undefined) return;
+      const top = this.stack.layerCount - 1;
+      const first = this.views.rows(previewView(top), 0, PREVIEW_ROWS);
+      const preview = first.ok && !first.value.partial && first.value.loading === undefined ? createPreview(top, first.value) : undefined;
+      void cache.putStack!(key, { bytes: stored.bytes, meta: { ...stored.meta, metrics }, ...(preview ? { preview } : {}) }).catch(() => undefined);
     }, 0);
   }
 
@@ -122,6 +149,15 @@ export class ImageSession {
   }
 
   rows(view: TreeView, start: number, count: number): Result<RowsAnswer> {
+    // Until a stored tree is adopted whole, its preview answers the default view's first page (the same rows the
+    // tree gives: both were stored from one stacking of these very layers, keyed by their digests).
+    const s = this.stack;
+    if (this.preview !== undefined) {
+      if ((this.stackPending || s.adopting) && s.stacked.length < s.layerCount) {
+        const answer = answerFromPreview(this.preview, view, start, count);
+        if (answer !== undefined) return ok(answer);
+      } else if (!this.stackPending) this.preview = undefined;
+    }
     return this.views.rows(view, start, count);
   }
 

@@ -91,3 +91,28 @@ test('an image\'s stacked tree is stored in its own database, comes back as stor
   assert.deepEqual([...layerDb.objectStoreNames], ['layers'], 'the layer database keeps its one store and version');
   layerDb.close();
 });
+
+test('a stacked tree\'s preview is stored in a store of its own, read back by another cache instance, and cleared with it', async () => {
+  const factory = new IDBFactory();
+  // A database from before previews existed (version 1, one store) is upgraded in place.
+  await new Promise<void>((resolve) => {
+    const r = factory.open('strata-layer-cache-stacks', 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('stacks');
+    r.onsuccess = () => { r.result.close(); resolve(); };
+  });
+  const cache = createIndexedDbLayerCache({ factory });
+  const key = stackKeyOf(['sha256:aa'])!;
+  const metrics = { efficiencyScore: 1, wastedBytes: 0, sizeBytes: 9, userSizeBytes: 0, userWastedPercent: 0, reclaimableBytes: 0, inefficiencies: [], reclaimablePaths: [], partial: false };
+  const preview = { v: 1, layer: 0, answer: { total: 1, start: 0, rows: [{ path: '/etc' }], partial: false, asOfLayer: 0 } };
+  await cache.putStack!(key, { bytes: new ArrayBuffer(8), meta: { stacked: [0], reclaimable: [0], metrics }, preview });
+  assert.deepEqual(await cache.getPreview!(key), preview, 'from the writing instance (kept in memory)');
+  const other = createIndexedDbLayerCache({ factory });
+  assert.deepEqual(await other.getPreview!(key), preview, 'from IndexedDB');
+  assert.equal(await other.getPreview!(stackKeyOf(['sha256:bb'])!), undefined);
+  await other.putStack!(key, { bytes: new ArrayBuffer(8), meta: { stacked: [0], reclaimable: [0], metrics } });
+  assert.equal(await createIndexedDbLayerCache({ factory }).getPreview!(key), undefined, 'a tree stored without a preview drops the old one');
+  await cache.putStack!(key, { bytes: new ArrayBuffer(8), meta: { stacked: [0], reclaimable: [0], metrics }, preview });
+  await cache.clear();
+  assert.equal(await cache.getPreview!(key), undefined);
+  assert.equal(await createIndexedDbLayerCache({ factory }).getPreview!(key), undefined);
+});

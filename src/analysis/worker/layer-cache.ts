@@ -20,8 +20,11 @@ export type CachedLayer = { readonly layer: LayerIndex; readonly meta: CachedLay
 
 /** What a stacked image needs besides its tree bytes: tree position → image layer, reclaimable bytes, metrics. */
 export type CachedStackMeta = { readonly stacked: readonly number[]; readonly reclaimable: readonly number[]; readonly metrics: Metrics };
-/** A serialised union tree (src/core/tree/union-tree-codec.ts), read back as stored (no copy, no decode here). */
-export type CachedStack = { readonly bytes: ArrayBuffer; readonly meta: CachedStackMeta };
+/**
+ * A serialised union tree (src/core/tree/union-tree-codec.ts), read back as stored (no copy, no decode here), and
+ * the first page of its default view (stored as a small record of its own, read before the tree).
+ */
+export type CachedStack = { readonly bytes: ArrayBuffer; readonly meta: CachedStackMeta; readonly preview?: unknown };
 
 /** The key of an image's stacked tree: its layers' keys in order (undefined when one has none). */
 export function stackKeyOf(layerKeys: readonly (string | undefined)[]): string | undefined {
@@ -38,8 +41,10 @@ export type LayerCache = {
   clear(): Promise<void>;
   /** The stacked tree stored for this image key, or undefined. */
   getStack?(key: string): Promise<CachedStack | undefined>;
-  /** Stores an image's stacked tree (at most a few are kept); rejects with the store's error. */
+  /** Stores an image's stacked tree and its preview (at most a few are kept); rejects with the store's error. */
   putStack?(key: string, entry: CachedStack): Promise<void>;
+  /** The preview stored with this image key's tree (first-page-preview.ts validates it), or undefined. */
+  getPreview?(key: string): Promise<unknown>;
 };
 
 type StoredStack = { readonly v: 1; readonly bytes: ArrayBuffer; readonly meta: CachedStackMeta };
@@ -57,6 +62,7 @@ type StoredRecord = { readonly v: 1; readonly bytes: ArrayBuffer; readonly meta:
 const RECORD_VERSION = 1;
 const STORE = 'layers';
 const STACKS = 'stacks';
+const PREVIEWS = 'previews';
 
 function toRecord(entry: CachedLayer): StoredRecord {
   return { v: RECORD_VERSION, bytes: serializeLayerIndex(entry.layer), meta: entry.meta, storedAt: Date.now() };
@@ -74,6 +80,7 @@ function fromRecord(value: unknown): CachedLayer | undefined {
 export function createMemoryLayerCache(options: { quotaBytes?: number } = {}): LayerCache & { readonly size: number } {
   const records = new Map<string, StoredRecord>();
   const stacks = new Map<string, StoredStack>();
+  const previews = new Map<string, unknown>();
   let used = 0;
   return {
     get size() {
@@ -95,6 +102,7 @@ export function createMemoryLayerCache(options: { quotaBytes?: number } = {}): L
     clear: async () => {
       records.clear();
       stacks.clear();
+      previews.clear();
       used = 0;
     },
     getStack: async (key) => {
@@ -106,9 +114,16 @@ export function createMemoryLayerCache(options: { quotaBytes?: number } = {}): L
       if (options.quotaBytes !== undefined && used + entry.bytes.byteLength > options.quotaBytes) {
         throw new DOMException('the storage quota has been exceeded', 'QuotaExceededError');
       }
-      if (stacks.size >= MAX_STACKS) stacks.delete(stacks.keys().next().value!);
+      if (stacks.size >= MAX_STACKS) {
+        const oldest = stacks.keys().next().value!;
+        stacks.delete(oldest);
+        previews.delete(oldest);
+      }
       stacks.set(key, { v: RECORD_VERSION, bytes: entry.bytes.slice(0), meta: entry.meta });
+      if (entry.preview !== undefined) previews.set(key, structuredClone(entry.preview));
+      else previews.delete(key);
     },
+    getPreview: async (key) => structuredClone(previews.get(key)),
   };
 }
 
@@ -135,17 +150,20 @@ function done(tx: IDBTransaction): Promise<void> {
 export function createIndexedDbLayerCache(options: { name?: string; factory?: IDBFactory } = {}): LayerCache {
   const name = options.name ?? 'strata-layer-cache';
   const dbs = new Map<string, Promise<IDBDatabase | undefined>>();
+  // Previews this worker stored, kept in memory too: a reopen right after the first open would otherwise wait for the
+  // tree's write (tens of MB) to commit before IndexedDB answers even a small read.
+  const recentPreviews = new Map<string, unknown>();
   // Stacks live in their own database, so the layer database keeps its version and single store.
-  const openDb = (dbName: string, store: string): Promise<IDBDatabase | undefined> => {
+  const openDb = (dbName: string, version: number, stores: readonly string[]): Promise<IDBDatabase | undefined> => {
     let db = dbs.get(dbName);
     if (db === undefined) {
       db = (async () => {
         const factory = options.factory ?? (typeof indexedDB === 'undefined' ? undefined : indexedDB);
         if (!factory) return undefined;
         try {
-          const req = factory.open(dbName, 1);
+          const req = factory.open(dbName, version);
           req.onupgradeneeded = () => {
-            if (!req.result.objectStoreNames.contains(store)) req.result.createObjectStore(store);
+            for (const store of stores) if (!req.result.objectStoreNames.contains(store)) req.result.createObjectStore(store);
           };
           const opened = await request(req);
           opened.onversionchange = () => opened.close();
@@ -158,8 +176,9 @@ export function createIndexedDbLayerCache(options: { name?: string; factory?: ID
     }
     return db;
   };
-  const open = () => openDb(name, STORE);
-  const openStacks = () => openDb(`${name}-stacks`, STACKS);
+  const open = () => openDb(name, 1, [STORE]);
+  // Version 2 added the previews store: a store of its own, so reading a preview never waits for a tree being written.
+  const openStacks = () => openDb(`${name}-stacks`, 2, [STACKS, PREVIEWS]);
   return {
     async get(key) {
       const d = await open();
@@ -182,6 +201,7 @@ export function createIndexedDbLayerCache(options: { name?: string; factory?: ID
       await done(tx);
     },
     async clear() {
+      recentPreviews.clear();
       const d = await open();
       if (!d) return;
       const tx = d.transaction(STORE, 'readwrite');
@@ -189,8 +209,9 @@ export function createIndexedDbLayerCache(options: { name?: string; factory?: ID
       await done(tx);
       const ds = await openStacks();
       if (!ds) return;
-      const txs = ds.transaction(STACKS, 'readwrite');
+      const txs = ds.transaction([STACKS, PREVIEWS], 'readwrite');
       txs.objectStore(STACKS).clear();
+      txs.objectStore(PREVIEWS).clear();
       await done(txs);
     },
     async getStack(key) {
@@ -199,9 +220,26 @@ export function createIndexedDbLayerCache(options: { name?: string; factory?: ID
       const value = await request(d.transaction(STACKS, 'readonly').objectStore(STACKS).get(key)).catch(() => undefined);
       return stackFromRecord(value);
     },
+    async getPreview(key) {
+      if (recentPreviews.has(key)) return structuredClone(recentPreviews.get(key));
+      const d = await openStacks();
+      if (!d) return undefined;
+      return request(d.transaction(PREVIEWS, 'readonly').objectStore(PREVIEWS).get(key)).catch(() => undefined);
+    },
     async putStack(key, entry) {
       const d = await openStacks();
       if (!d) return;
+      recentPreviews.delete(key);
+      if (recentPreviews.size >= MAX_STACKS) recentPreviews.delete(recentPreviews.keys().next().value!);
+      if (entry.preview !== undefined) recentPreviews.set(key, structuredClone(entry.preview));
+      // The small preview first, in its own store and transaction; a preview whose tree is missing is dropped by
+      // the reopen that finds no tree (image-session.ts), and both stores are capped alike.
+      const txp = d.transaction(PREVIEWS, 'readwrite');
+      const previews = txp.objectStore(PREVIEWS);
+      if (await request(previews.count()) >= MAX_STACKS) previews.clear();
+      if (entry.preview !== undefined) previews.put(entry.preview, key);
+      else previews.delete(key);
+      await done(txp);
       const tx = d.transaction(STACKS, 'readwrite');
       const store = tx.objectStore(STACKS);
       // Whole-image trees are large and only speed up reopening: keep a few, dropping them all when full.
