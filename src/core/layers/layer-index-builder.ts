@@ -112,8 +112,15 @@ export class LayerIndexBuilder implements TarSink {
       ix.linkIds.set(id, ix.links.push(e.linkPath) - 1);
     } else if (kind === KIND.hardlink) {
       const target = normalizeEntryPath(e.linkPath);
-      if (target.ok) ix.linkIds.set(id, ix.links.push(target.segments.join('/')) - 1);
-      else {
+      if (target.ok) {
+        ix.linkIds.set(id, ix.links.push(target.segments.join('/')) - 1);
+        // A hardlink to a directory (hardening T5) cannot exist on any filesystem: flagged, never followed.
+        const to = this.lookup(target.segments);
+        if (to >= 0 && ix.kind[to] === KIND.dir) {
+          ix.flags[id]! |= FLAG.badLink;
+          this.warn('HARDLINK_INVALID', `hardlink "${e.path.slice(0, 200)}" points at the directory "${e.linkPath.slice(0, 200)}"; hardlinks to directories are invalid`, e.path.slice(0, 300));
+        }
+      } else {
         ix.flags[id]! |= FLAG.badLink;
         ix.linkIds.set(id, ix.links.push(e.linkPath) - 1);
         this.warn('HARDLINK_INVALID', `hardlink "${e.path.slice(0, 200)}" points at "${e.linkPath.slice(0, 200)}", outside the layer`, e.path.slice(0, 300));
@@ -165,6 +172,18 @@ export class LayerIndexBuilder implements TarSink {
     this.nfc = undefined;
     if (this.limitHit) this.warn('ENTRY_LIMIT', this.limitHit);
     return ix;
+  }
+
+  /** The entry at `segments` in this layer so far, or -1. */
+  private lookup(segments: readonly string[]): number {
+    let at = 0;
+    for (const seg of segments) {
+      const nameId = this.index.names.find(seg);
+      if (nameId < 0) return -1;
+      at = this.children.get(at, nameId);
+      if (at < 0) return -1;
+    }
+    return at;
   }
 
   private append(parent: number, nameId: number, kind: KindCode, flags: number): number {

@@ -42,8 +42,14 @@ test('T4 hardlinks to missing, later or escaping targets are broken links, never
 });
 
 test('T5 a hardlink to a directory is flagged invalid', () => {
-  const rows = listRows(stack(layer({ name: 'dir', type: 'dir' }, { name: 'link', type: 'hardlink', link: 'dir' })));
+  const ix = layer({ name: 'dir', type: 'dir' }, { name: 'link', type: 'hardlink', link: 'dir' }, { name: 'dir/f', body: 'x' }, { name: 'ok', type: 'hardlink', link: 'dir/f' });
+  assert.deepEqual(warnings(ix), ['HARDLINK_INVALID'], 'one warning, for the link to the directory only');
+  const rows = listRows(stack(ix));
   assert.equal(rows.find((r) => r.path === '/link')?.brokenLink, true);
+  assert.equal(rows.find((r) => r.path === '/ok')?.brokenLink, undefined);
+  // a link to a directory of a lower layer is flagged when the layers are stacked
+  const lower = layer({ name: 'etc', type: 'dir' });
+  assert.equal(listRows(stack(lower, layer({ name: 'l', type: 'hardlink', link: 'etc' }))).find((r) => r.path === '/l')?.brokenLink, true);
 });
 
 test('T6 names equal under Unicode normalisation are detected and kept distinct', () => {
