@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CodecError } from '../analysis/codecs/codec-error.ts';
 import type { StreamPair } from '../analysis/codecs/ds-member.ts';
+import { gunzipWithInflateWasm } from '../analysis/codecs/gunzip-inflate-wasm.ts';
 import { gunzipWithPako } from '../analysis/codecs/gunzip-web.ts';
 import { gunzipWithStreams } from '../analysis/codecs/gunzip-streams.ts';
 import { unzstdWith } from '../analysis/codecs/unzstd.ts';
@@ -50,19 +51,22 @@ async function* chunksOf(bytes: Uint8Array, sizes: readonly number[]): AsyncGene
   }
 }
 
-export type GunzipBackend = 'pako' | 'strict-streams' | 'node-streams';
+export type GunzipBackend = 'pako' | 'inflate-wasm' | 'strict-streams' | 'node-streams';
 
 export function decodeGunzip(backend: GunzipBackend, bytes: Uint8Array, chunks: readonly number[]): Promise<CodecOutcome> {
   const input = chunksOf(bytes, chunks);
   const out = backend === 'pako'
     ? gunzipWithPako(input)
-    : gunzipWithStreams(input, {}, backend === 'strict-streams' ? createStrictGzipStream : () => new DecompressionStream('gzip'));
+    : backend === 'inflate-wasm'
+      ? gunzipWithInflateWasm(input)
+      : gunzipWithStreams(input, {}, backend === 'strict-streams' ? createStrictGzipStream : () => new DecompressionStream('gzip'));
   return drain(out, GZIP_MAX_RATIO * bytes.length, `gunzip ${backend}`);
 }
 
 /**
  * The gzip property: the pako decoder (the one that runs in Node's worker path) is chunking-invariant; when it
- * succeeds, Node's zlib (an independent multistream decoder) gives the same bytes; the DecompressionStream back end
+ * succeeds, Node's zlib (an independent multistream decoder) gives the same bytes; the zlib WebAssembly back end (same
+ * framing) gives exactly pako's code and output at these chunk sizes, also on errors; the DecompressionStream back end
  * (strict-stream model) reaches the same verdict and output. `streams` false skips the slower stream back end.
  */
 export async function fuzzGunzip(bytes: Uint8Array, chunks: readonly number[], streams = true): Promise<CodecOutcome> {
@@ -79,6 +83,10 @@ export async function fuzzGunzip(bytes: Uint8Array, chunks: readonly number[], s
       throw new Error(`gunzip pako accepted what zlib rejects (${(e as Error).message})`, { cause: e });
     }
     if (createHash('sha256').update(zlib).digest('hex') !== whole.sha) throw new Error(`gunzip pako output differs from zlib (${whole.outBytes} vs ${zlib.length} B)`);
+  }
+  const wasm = await decodeGunzip('inflate-wasm', bytes, chunks);
+  if (wasm.code !== whole.code || wasm.outBytes !== whole.outBytes || wasm.sha !== whole.sha) {
+    throw new Error(`gunzip back ends disagree: pako ${JSON.stringify(whole)} vs inflate-wasm ${JSON.stringify(wasm)} @${chunks.join(',')}`);
   }
   if (streams) {
     const s = await decodeGunzip('strict-streams', bytes, chunks);

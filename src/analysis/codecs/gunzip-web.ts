@@ -1,7 +1,9 @@
-// gunzip for the worker (and Node, for tests): the platform DecompressionStream('gzip') where it behaves as
-// the Compression Standard says (one member, error on trailing data), driven member by member; pako's
-// member-aware inflater where the API is missing or lenient (Node 20 silently drops data after a zero byte).
+// gunzip for the worker (and Node, for tests): zlib's inflate as WebAssembly where WebAssembly SIMD works (the
+// fastest); else the platform DecompressionStream('gzip') where it behaves as the Compression Standard says (one
+// member, error on trailing data), driven member by member; else pako's member-aware inflater (the API is missing or
+// lenient: Node 20 silently drops data after a zero byte).
 import { throwIfAborted } from './abort.ts';
+import { gunzipWithInflateWasm, openWasmGunzip } from './gunzip-inflate-wasm.ts';
 import { PakoGunzip } from './gunzip-pako.ts';
 import { gunzipWithStreams, type GunzipOptions } from './gunzip-streams.ts';
 
@@ -45,7 +47,10 @@ async function probeStrictness(): Promise<boolean> {
 /** Decodes a gzip stream of one or more members (Go's multistream semantics); see the module comment. */
 export async function* gunzipWeb(input: AsyncIterable<Uint8Array>, options: GunzipOptions = {}): AsyncIterable<Uint8Array> {
   throwIfAborted(options.signal);
-  if (await hasStrictGzipDecompressionStream()) {
+  const inflater = await openWasmGunzip(options.onWarning).catch(() => undefined);
+  if (inflater) {
+    yield* gunzipWithInflateWasm(input, options, inflater);
+  } else if (await hasStrictGzipDecompressionStream()) {
     yield* gunzipWithStreams(input, options, () => new DecompressionStream('gzip'));
   } else {
     yield* gunzipWithPako(input, options);

@@ -1,7 +1,7 @@
 // The browser's Codecs for the layer pipeline (worker side, also usable in Node tests): member-aware gunzip on
-// DecompressionStream (pako where it is missing or lenient), libzstd WebAssembly, hash-wasm SHA-256/512 — on a
-// pool of hash workers for the big streams when a factory is given — and the XXH64 content hasher. Each is the
-// fastest correct choice measured in spec/perf.md and bench/.
+// zlib WebAssembly (DecompressionStream, then pako, where that cannot run), libzstd WebAssembly, hash-wasm
+// SHA-256/512 — on a pool of hash workers for the big streams when a factory is given — and the XXH64 content
+// hasher. Each is the fastest correct choice measured in spec/perf.md and bench/.
 import type { DigestAlgorithm } from '../../core/oci/digest.ts';
 import type { Codecs, IncrementalHash } from '../codecs.ts';
 import { createContentHasherWeb } from './content-hash-web.ts';
@@ -27,7 +27,7 @@ export function createWebCodecs(options: WebCodecsOptions = {}): Codecs {
   const { createHashWorker } = options;
   const pool = createHashWorker ? new HashWorkerPool(createHashWorker, options.hashWorkers ?? 2) : undefined;
   return {
-    name: `web (DecompressionStream gzip, libzstd wasm, hash-wasm sha256${pool ? ' in hash workers' : ''}, xxh64)`,
+    name: `web (zlib wasm gzip, libzstd wasm, hash-wasm sha256${pool ? ' in hash workers' : ''}, xxh64)`,
     hasher: async (algorithm, hasherOptions) => {
       if (!pool || !hasherOptions?.offload) return createInThreadHasher(algorithm);
       try {
