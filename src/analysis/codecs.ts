@@ -2,6 +2,7 @@
 // WebAssembly) and Node (zlib, OpenSSL) plug in their fastest correct implementation. Types only.
 import type { ContentHasher } from '../core/layers/content-hash.ts';
 import type { DigestAlgorithm } from '../core/oci/digest.ts';
+import type { CheckpointCollector } from './codecs/gzip-checkpoints.ts';
 import type { LayerWorkers } from './layer-workers.ts';
 
 /**
@@ -18,7 +19,8 @@ export type IncrementalHash = {
 /** `offload`: hash off the calling thread where the platform can (a hash worker); the bytes are large. */
 export type HasherOptions = { readonly offload?: boolean };
 
-export type DecodeOptions = { signal?: AbortSignal; onWarning?: (code: string, message: string) => void };
+/** `checkpoints` (gzip only): a back end that can records random-access checkpoints into it while decoding. */
+export type DecodeOptions = { signal?: AbortSignal; onWarning?: (code: string, message: string) => void; checkpoints?: CheckpointCollector | undefined };
 
 export type Codecs = {
   readonly name: string;

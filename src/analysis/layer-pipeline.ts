@@ -1,6 +1,7 @@
 // The layer pipeline, shared by the worker and the CLI: blob stream → digest (compressed bytes) → sniffed
 // decompression → diffId (uncompressed bytes) → incremental tar reader → columnar layer index. Streaming,
 // bounded (size, ratio, absolute budget) and cancellable. Effectful shell over src/core.
+import { CheckpointCollector, type GzipCheckpointIndex } from './codecs/gzip-checkpoints.ts';
 import type { LayerIndex } from '../core/layers/layer-index.ts';
 import { LayerIndexBuilder } from '../core/layers/layer-index-builder.ts';
 import { TarReader } from '../core/layers/tar-reader.ts';
@@ -65,6 +66,8 @@ export type LayerResult = {
   readonly uncompressedBytes: number;
   readonly error?: { readonly code: string; readonly message: string };
   readonly warnings: readonly { readonly code: string; readonly message: string }[];
+  /** a gzip layer's random-access checkpoints, recorded while it streamed (when the gzip back end can) */
+  readonly checkpoints?: GzipCheckpointIndex | undefined;
 };
 
 const PROGRESS_EVERY = 4 * 1024 * 1024;
@@ -115,6 +118,8 @@ async function runLayer(job: LayerJob, codecs: Codecs, digestHasher: Incremental
   let uncompressed = 0;
   let nextProgress = PROGRESS_EVERY;
   let failure: { code: string; message: string } | undefined;
+  // The file viewer later reads one file of a gzip layer with one Range request from the nearest checkpoint.
+  const checkpoints = job.digest !== undefined ? new CheckpointCollector() : undefined;
   try {
     const sniffed = await sniffCompression(counted);
     compression = sniffed.compression;
@@ -123,7 +128,7 @@ async function runLayer(job: LayerJob, codecs: Codecs, digestHasher: Incremental
       warn('MEDIA_TYPE_MISMATCH', `layer ${name}: media type says ${declared} but the bytes are ${compression}; read as ${compression}`);
     }
     const decodeOptions = { signal, onWarning: warn };
-    const decoded = compression === 'gzip' ? codecs.gunzip(sniffed.stream, decodeOptions)
+    const decoded = compression === 'gzip' ? codecs.gunzip(sniffed.stream, { ...decodeOptions, checkpoints })
       : compression === 'zstd' ? codecs.unzstd(sniffed.stream, { ...decodeOptions, maxWindowBytes: limits.maxZstdWindowBytes })
       : sniffed.stream;
     for await (const chunk of decoded) {
@@ -187,7 +192,8 @@ async function runLayer(job: LayerJob, codecs: Codecs, digestHasher: Incremental
   for (const w of layer.warnings.slice(0, 20)) warn(w.code, w.path ? `${w.message}` : w.message);
   const base = { index: job.index, layer, compression, digest, diffId, compressedBytes: compressed, uncompressedBytes: uncompressed, warnings };
   if (failure) return { ...base, status: 'failed', error: failure };
-  return { ...base, status: job.digest || job.diffId ? 'verified' : 'unverified' };
+  const index = compression === 'gzip' ? checkpoints?.index(compressed, uncompressed) : undefined;
+  return { ...base, status: job.digest || job.diffId ? 'verified' : 'unverified', ...(index ? { checkpoints: index } : {}) };
 }
 
 /** Digest and size against the descriptor; diffId against the config (a mismatch there is a warning, T26). */

@@ -6,6 +6,7 @@
 import { throwIfAborted } from './abort.ts';
 import { CodecError } from './codec-error.ts';
 import type { GunzipOptions } from './gunzip-streams.ts';
+import type { CheckpointCollector } from './gzip-checkpoints.ts';
 import { hasGzipMagic, toGzipError, warnTrailingZeros } from './gzip-members.ts';
 import { INFLATE_WASM_BASE64 } from './inflate-wasm-binary.ts';
 
@@ -18,7 +19,9 @@ type InflateExports = {
   inf_out_cap(): number;
   inf_init(): number;
   inf_reset(): number;
-  inf_step(inSize: number, inPos: number): number;
+  inf_window_ptr(): number;
+  inf_step(inSize: number, inPos: number, block: number): number;
+  inf_window(): number;
   inf_out_clear(): void;
   inf_msg(): number;
 };
@@ -57,11 +60,16 @@ export class WasmGunzip {
   private carry: Uint8Array | undefined;
   private consumed = 0;
   private zeros = 0;
+  /** uncompressed bytes handed out so far */
+  private produced = 0;
   private readonly onWarning: ((code: string, message: string) => void) | undefined;
+  private readonly checkpoints: CheckpointCollector | undefined;
 
-  constructor(instance: WebAssembly.Instance, onWarning?: (code: string, message: string) => void) {
+  constructor(instance: WebAssembly.Instance, onWarning?: (code: string, message: string) => void, checkpoints?: CheckpointCollector) {
     this.x = instance.exports as unknown as InflateExports;
     this.onWarning = onWarning;
+    this.checkpoints = checkpoints;
+    if (checkpoints) checkpoints.recording = true;
     const rc = this.x.inf_init();
     if (rc !== Z_OK) throw new CodecError('GZIP_CORRUPT', `gzip inflater failed to start (zlib status ${rc})`);
     this.heap = new Uint8Array(this.x.memory.buffer);
@@ -142,10 +150,16 @@ export class WasmGunzip {
       this.view().set(buf.subarray(pos, pos + n), this.inPtr);
       let at = 0;
       while (at < n) {
-        const rc = this.x.inf_step(n, at);
+        // A checkpoint is due: stop at the next block boundary (Z_BLOCK) to record one there (zran).
+        const cp = this.checkpoints;
+        const block = cp !== undefined && cp.due(this.produced + this.waiting());
+        const rc = this.x.inf_step(n, at, block ? 1 : 0);
         this.view();
         const next = this.words[state]!;
         const waiting = this.words[state + 1]!;
+        const dataType = this.words[state + 2]!;
+        // A block boundary that is not the end of the member's last block: a place to resume from.
+        if (block && rc === Z_OK && (dataType & 128) !== 0 && (dataType & 64) === 0) this.mark(cp!, this.consumed + pos + next, dataType & 7, this.produced + waiting);
         if (rc === Z_STREAM_END) {
           this.members++;
           this.phase = 'header';
@@ -177,7 +191,21 @@ export class WasmGunzip {
     if (waiting === 0) return;
     const out = heap.slice(this.outPtr, this.outPtr + waiting);
     this.x.inf_out_clear();
+    this.produced += waiting;
     yield out;
+  }
+
+  /** Records a checkpoint: offsets, unused bits of the last byte read, and zlib's window (≤ 32 KiB, oldest first). */
+  private mark(cp: CheckpointCollector, compressedOffset: number, bits: number, uncompressedOffset: number): void {
+    const length = this.x.inf_window();
+    const ptr = this.x.inf_window_ptr();
+    cp.add({ compressedOffset, bits, uncompressedOffset, window: this.view().slice(ptr, ptr + length) });
+  }
+
+  /** Output bytes waiting in WebAssembly memory. */
+  private waiting(): number {
+    this.view();
+    return this.words[(this.statePtr >>> 2) + 1]!;
   }
 
   private view(): Uint8Array {
@@ -203,14 +231,14 @@ export class WasmGunzip {
 }
 
 /** A decoder on a fresh instance; rejects where WebAssembly (or its SIMD) is unavailable or memory runs out. */
-export async function openWasmGunzip(onWarning?: (code: string, message: string) => void): Promise<WasmGunzip> {
-  return new WasmGunzip(await WebAssembly.instantiate(await compileInflateWasm(), {}), onWarning);
+export async function openWasmGunzip(onWarning?: (code: string, message: string) => void, checkpoints?: CheckpointCollector): Promise<WasmGunzip> {
+  return new WasmGunzip(await WebAssembly.instantiate(await compileInflateWasm(), {}), onWarning, checkpoints);
 }
 
 /** Decodes a gzip stream of one or more members (Go's multistream semantics); opens a decoder unless given one. */
 export async function* gunzipWithInflateWasm(input: AsyncIterable<Uint8Array>, options: GunzipOptions = {}, decoder?: WasmGunzip): AsyncGenerator<Uint8Array, void, undefined> {
   throwIfAborted(options.signal);
-  const d = decoder ?? (await openWasmGunzip(options.onWarning));
+  const d = decoder ?? (await openWasmGunzip(options.onWarning, options.checkpoints));
   for await (const chunk of input) {
     throwIfAborted(options.signal);
     yield* d.push(chunk);

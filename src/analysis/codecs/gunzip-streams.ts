@@ -2,13 +2,15 @@
 // member and errors on anything after it, so every member gets its own stream: we find where a member may
 // end by scanning for a plausible next header, and accept the boundary only when the output so far equals
 // the ISIZE in the 4 bytes before it; closing the stream then confirms it (zlib has checked CRC and ISIZE).
+import type { CheckpointCollector } from './gzip-checkpoints.ts';
 import { throwIfAborted } from './abort.ts';
 import { CodecError } from './codec-error.ts';
 import { DsMember, MAX_PIECE, type StreamPair } from './ds-member.ts';
 import { createMagicScanner } from './gzip-magic-scan.ts';
 import { HEADER_PROBE_BYTES, MIN_MEMBER_BYTES, hasGzipMagic, mayStartMember, toGzipError, warnTrailingZeros } from './gzip-members.ts';
 
-export type GunzipOptions = { signal?: AbortSignal; onWarning?: (code: string, message: string) => void };
+/** `checkpoints`: where a back end that can records the layer's random-access checkpoints (gzip-checkpoints.ts). */
+export type GunzipOptions = { signal?: AbortSignal; onWarning?: (code: string, message: string) => void; checkpoints?: CheckpointCollector | undefined };
 
 /** How many held-back bytes at the end are fed one at a time while looking for the last trailer. */
 const EOF_STEP_LIMIT = 64;

@@ -47,7 +47,7 @@ async function probeStrictness(): Promise<boolean> {
 /** Decodes a gzip stream of one or more members (Go's multistream semantics); see the module comment. */
 export async function* gunzipWeb(input: AsyncIterable<Uint8Array>, options: GunzipOptions = {}): AsyncIterable<Uint8Array> {
   throwIfAborted(options.signal);
-  const inflater = await openWasmGunzip(options.onWarning).catch(() => undefined);
+  const inflater = await openWasmGunzip(options.onWarning, options.checkpoints).catch(() => undefined);
   if (inflater) {
     yield* gunzipWithInflateWasm(input, options, inflater);
   } else if (await hasStrictGzipDecompressionStream()) {

@@ -29,6 +29,47 @@ export type GzipCheckpointIndex = {
 
 type PakoState = { hold: number; bits: number };
 
+/** Checkpoints kept per layer at most: past this the span doubles and every other one is dropped (≤ 16 MiB of windows). */
+export const MAX_CHECKPOINTS = 512;
+
+/**
+ * Collects the checkpoints a gzip back end records while a layer streams (gunzip-inflate-wasm.ts; back ends that
+ * cannot record leave `recording` false). Memory stays bounded: the span doubles whenever MAX_CHECKPOINTS is reached.
+ */
+export class CheckpointCollector {
+  /** set by the back end that records */
+  recording = false;
+  private readonly marks: GzipCheckpoint[] = [];
+  private last = 0;
+
+  constructor(public span = DEFAULT_SPAN) {}
+
+  /** Whether a checkpoint is due once `produced` uncompressed bytes have come out. */
+  due(produced: number): boolean {
+    return produced - this.last >= this.span;
+  }
+
+  add(checkpoint: GzipCheckpoint): void {
+    this.marks.push(checkpoint);
+    this.last = checkpoint.uncompressedOffset;
+    if (this.marks.length < MAX_CHECKPOINTS) return;
+    this.span *= 2;
+    let kept = 0;
+    let at = -Infinity;
+    for (const c of this.marks) {
+      if (c.uncompressedOffset - at < this.span) continue;
+      this.marks[kept++] = c;
+      at = c.uncompressedOffset;
+    }
+    this.marks.length = kept;
+  }
+
+  /** The index of a stream that decoded to its end; undefined when the back end did not record. */
+  index(compressedBytes: number, uncompressedBytes: number): GzipCheckpointIndex | undefined {
+    return this.recording ? { span: this.span, compressedBytes, uncompressedBytes, checkpoints: this.marks } : undefined;
+  }
+}
+
 /** Inflates a gzip stream (one or more members) chunk by chunk and records checkpoints as it goes. */
 export class GzipCheckpointRecorder {
   private readonly strm = new ZStream();

@@ -6,9 +6,9 @@ import { KIND } from '../../core/layers/tar-header.ts';
 import { sha256Of } from '../../testing/image-fixture.ts';
 import { indexTar } from '../../testing/layers.ts';
 import { buildTar, type TarSpec } from '../../testing/tar-builder.ts';
-import { planRead } from '../codecs/gzip-checkpoints.ts';
+import { CheckpointCollector, MAX_CHECKPOINTS, planRead } from '../codecs/gzip-checkpoints.ts';
 import { webCodecs } from '../codecs/web-codecs.ts';
-import type { LayerJob } from '../layer-pipeline.ts';
+import { analyzeLayer, type LayerJob } from '../layer-pipeline.ts';
 import { checkpointRecording } from './checkpoint-read.ts';
 import { createMemoryCheckpointStore } from './checkpoint-store.ts';
 import { readLayerEntry, readLayerFile } from './extract-file.ts';
@@ -150,4 +150,43 @@ test('a file of an uncompressed layer is one plain range of the blob', async () 
   assert.equal(f.counts.ranges, 1);
   assert.equal(f.counts.rangeBytes, 512 + f.bodies.get(path)!.length);
   assert.equal(f.index.kind[entryOf(f.index, path)], KIND.file);
+});
+
+test('the layer load records the checkpoints while the gzip layer streams: the first view is already one Range request', async () => {
+  const f = fixture();
+  const collector = new CheckpointCollector(SPAN);
+  const chunks: Uint8Array[] = [];
+  for await (const c of webCodecs.gunzip(f.job.open(new AbortController().signal), { checkpoints: collector })) chunks.push(c);
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const recorded = collector.index(f.gz.length, total);
+  assert.ok(recorded && recorded.checkpoints.length >= 20, `recorded ${recorded?.checkpoints.length} checkpoints while decoding`);
+  for (const [i, c] of recorded.checkpoints.entries()) {
+    assert.ok(c.window.length === Math.min(32768, c.uncompressedOffset) && c.bits >= 0 && c.bits <= 7, `checkpoint ${i}`);
+    if (i > 0) assert.ok(c.uncompressedOffset - recorded.checkpoints[i - 1]!.uncompressedOffset >= SPAN, `checkpoint ${i} is a span after the one before`);
+  }
+  // Through the real pipeline: analyzeLayer hands the index over with a verified result.
+  const result = await analyzeLayer(f.job, webCodecs, { signal: new AbortController().signal });
+  assert.equal(result.status, 'verified');
+  assert.ok(result.checkpoints && result.checkpoints.checkpoints.length >= 5, 'the pipeline records at its default span');
+  const store = createMemoryCheckpointStore();
+  await store.put(f.job.digest!, recorded);
+  const opens = f.counts.opens;
+  for (const p of [...f.bodies.keys()].filter((_, i) => i % 37 === 0)) {
+    const ranges = f.counts.ranges;
+    const got = await view(f, p, store);
+    assert.deepEqual(new Uint8Array(got.bytes), f.bodies.get(p), p);
+    assert.equal(f.counts.ranges, ranges + 1, `${p}: one range request`);
+  }
+  assert.equal(f.counts.opens, opens, 'no view streamed the layer');
+});
+
+test('a collector keeps at most MAX_CHECKPOINTS checkpoints: the span doubles and every other one goes', () => {
+  const c = new CheckpointCollector(1000);
+  const window = new Uint8Array(0);
+  for (let at = 1000; at <= 1000 * 5000; at += 1000) if (c.due(at)) c.add({ compressedOffset: at, bits: 0, uncompressedOffset: at, window });
+  assert.equal(c.index(1, 1), undefined, 'a back end that does not record gives no index');
+  c.recording = true;
+  const kept = c.index(1, 1)!.checkpoints;
+  assert.ok(kept.length < MAX_CHECKPOINTS && kept.length >= MAX_CHECKPOINTS / 4, `${kept.length} kept`);
+  for (let i = 1; i < kept.length; i++) assert.ok(kept[i]!.uncompressedOffset - kept[i - 1]!.uncompressedOffset >= c.span / 2);
 });

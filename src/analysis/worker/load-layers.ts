@@ -5,6 +5,7 @@ import type { LayerIndex } from '../../core/layers/layer-index.ts';
 import type { Codecs } from '../codecs.ts';
 import { ImageEntryBudget } from '../image-entry-budget.ts';
 import { analyzeLayer, type LayerJob, type LayerLimits, type LayerProgress as PipelineProgress, type LayerResult } from '../layer-pipeline.ts';
+import { defaultCheckpointStore, type CheckpointStore } from './checkpoint-store.ts';
 import { isQuotaError, type LayerCache } from './layer-cache.ts';
 import type { LayerProgress } from './layer-progress.ts';
 
@@ -21,6 +22,8 @@ export type LoadContext = {
   finished(result: LayerResult): void;
   /** the live index of a layer still streaming (sent with progress), to show its rows while its bytes arrive */
   partial?(index: number, layer: LayerIndex): void;
+  /** where a verified gzip layer's checkpoints go (default: the worker's store, as the file viewer reads it) */
+  readonly checkpoints?: CheckpointStore | undefined;
 };
 
 export async function loadLayers(jobs: readonly LayerJob[], ctx: LoadContext): Promise<void> {
@@ -86,7 +89,12 @@ async function loadLayer(job: LayerJob, ctx: LoadContext, state: { cacheOn: bool
   const analyzed = remote !== undefined && job.index !== first && remote.available()
     ? await remote.analyze(counted, { ...analyzeOptions, fallback: () => { compressed = 0; return analyzeLayer(counted, ctx.codecs, analyzeOptions); } })
     : await analyzeLayer(counted, ctx.codecs, analyzeOptions);
-  const r = state.budget.settle(analyzed, limits);
+  const { checkpoints, ...settled } = state.budget.settle(analyzed, limits);
+  const r: LayerResult = settled;
+  // Recorded while the layer streamed: stored by blob digest for the file viewer, then dropped (up to 16 MiB).
+  if (checkpoints && r.status === 'verified' && job.digest !== undefined) {
+    void (ctx.checkpoints ?? defaultCheckpointStore()).put(job.digest, checkpoints).catch(() => undefined);
+  }
   p.finish({ status: r.status, compressedBytes: r.compressedBytes, uncompressedBytes: r.uncompressedBytes, entries: r.layer.count - 1, compression: r.compression, error: r.error, warnings: r.warnings });
   // Only digest-verified layers are stored (B5); 'unverified' ones have nothing to key a later hit on safely.
   if (r.status === 'verified' && state.cacheOn && ctx.cache && key !== undefined) {
