@@ -147,7 +147,8 @@ export function createProxyWithTransport(options: ProxyOptions, transport: Upstr
       throw new ProxyError(502, 'TOO_LARGE', `strata proxy: ${plan.authority} announced ${declared} bytes for ${plan.kind === 'manifest' ? 'a manifest' : 'an API answer'} (limit ${cap})`);
     }
     res.writeHead(status, headers);
-    return pipeBody(response, res, timeouts.idleBodyMs, cap);
+    const { outcome, path } = await pipeBody(response, res, timeouts.idleBodyMs, cap);
+    return `${outcome} (${path})`;
   }
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse, started: number): Promise<void> {
