@@ -1,6 +1,10 @@
 // Codec benchmark (a program, not a test): MB/s of each worker-side decoder and hasher in src/analysis/codecs
 // next to the native CLI and Node's own codecs, measured in the same run on locally generated data.
-// Run: node --import tsx bench/codecs-bench.ts [--mb 256] [--runs 3] [--browser]
+// Run: node --import tsx bench/codecs-bench.ts [--mb 256] [--runs 3] [--only zstd,gzip,...] [--zst FILE] [--browser]
+// --only keeps the named groups (gzip, gzip-mm, zstd, sha256, content); --zst decodes that .tar.zst (say
+// bench/out/big.tar.zst) in the zstd group instead of the generated one.
+// Each row gives wall time and CPU time (this process plus CLI children; in Chromium, the worker thread, from /proc),
+// since wall time says little on a shared, loaded machine.
 // --browser also runs the worker-side decoders in Debian's Chromium (/usr/bin/chromium, via playwright-core),
 // in a dedicated Web Worker (bench/codecs-bench-worker.ts, bundled with esbuild, which tsx brings).
 import { spawnSync } from 'node:child_process';
@@ -13,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { chromiumLaunch } from '../src/testing/chromium-launch.ts';
+import { diffThreadCpu, readThreadCpu } from './thread-cpu.ts';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { createXXHash64 } from 'hash-wasm';
@@ -27,17 +32,30 @@ const argValue = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
+const argString = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
 const MB = argValue('--mb', 256);
+const ONLY = argString('--only')?.split(',');
+const ZST_FILE = argString('--zst');
+const wanted = (group: string): boolean => ONLY === undefined || ONLY.includes(group);
 const RUNS = argValue('--runs', 3);
 const CHUNK = 512 * 1024;
 const dir = join(tmpdir(), 'strata-codecs-bench');
 
-type Row = { group: string; name: string; ms: number[]; bytes: number; unit: 'out' | 'in' };
+/** ms: wall time per run; cpu: CPU ms per run (this process plus CLI children; in Chromium, the worker thread). */
+type Row = { group: string; name: string; ms: number[]; cpu: number[]; bytes: number; unit: 'out' | 'in' };
 const rows: Row[] = [];
 
+/** CPU ms the last sh() command used (user + system of the shell and its children). */
+let childCpuMs = 0;
+
 function sh(cmd: string): void {
-  const r = spawnSync('bash', ['-c', `set -o pipefail; ${cmd}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`failed: ${cmd}`);
+  const r = spawnSync('bash', ['-c', `set -o pipefail; TIMEFORMAT='%3U %3S'; time ( ${cmd} )`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`failed: ${cmd}: ${r.stderr}`);
+  const times = /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  childCpuMs = times ? (Number(times[1]) + Number(times[2])) * 1000 : 0;
 }
 
 /** A tar of /usr/share capped at MB (valid up to the cut; decoders do not care), plus gzip -6, zstd -3 and a multi-member gzip. */
@@ -74,22 +92,29 @@ async function count(it: AsyncIterable<Uint8Array>): Promise<number> {
 }
 
 async function measure(group: string, name: string, unit: Row['unit'], bytes: number, run: () => Promise<number | void>): Promise<void> {
+  if (!wanted(group)) return;
   const ms: number[] = [];
+  const cpu: number[] = [];
   await run(); // warm-up: WebAssembly compilation and JIT tiers are not what we measure
   for (let i = 0; i < RUNS; i++) {
+    childCpuMs = 0;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const produced = await run();
     ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000 + childCpuMs);
     if (typeof produced === 'number' && produced !== bytes) throw new Error(`${name}: produced ${produced} bytes, expected ${bytes}`);
   }
-  const row: Row = { group, name, ms, bytes, unit };
+  const row: Row = { group, name, ms, cpu, bytes, unit };
   rows.push(row);
   printRow(row);
 }
 
-function printRow({ group, name, ms, bytes, unit }: Row): void {
-  const median = [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
-  console.log(`  ${group.padEnd(8)} ${name.padEnd(52)} ${(bytes / median / 1000).toFixed(1).padStart(8)} MB/s ${unit}  (median ${median.toFixed(0)} ms of ${ms.map((t) => t.toFixed(0)).join('/')})`);
+function printRow({ group, name, ms, cpu, bytes, unit }: Row): void {
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const cpuText = cpu.length > 0 ? `; CPU ${(bytes / median(cpu) / 1000).toFixed(1)} MB/s, median ${median(cpu).toFixed(0)} ms of ${cpu.map((t) => t.toFixed(0)).join('/')}` : '';
+  console.log(`  ${group.padEnd(8)} ${name.padEnd(52)} ${(bytes / median(ms) / 1000).toFixed(1).padStart(8)} MB/s ${unit}  (wall median ${median(ms).toFixed(0)} ms of ${ms.map((t) => t.toFixed(0)).join('/')}${cpuText}) load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`);
 }
 
 function cli(cmd: string): () => Promise<void> {
@@ -106,7 +131,9 @@ async function main(): Promise<void> {
   const f = prepare();
   const tarBytes = statSync(f.tar).size;
   const gz = readFileSync(f.gz);
-  const zst = readFileSync(f.zst);
+  const zstFile = ZST_FILE ?? f.zst;
+  const zst = readFileSync(zstFile);
+  const zstOut = ZST_FILE === undefined ? tarBytes : zstdContentBytes(zstFile);
   const multi = readFileSync(f.multi);
   console.log(`data: tar ${tarBytes} B, gzip -6 ${gz.length} B, zstd -3 ${zst.length} B, multi-member gzip ${multi.length} B; ${RUNS} runs, median; ${CHUNK / 1024} KiB chunks from memory`);
   console.log(`node ${process.version}; strict DecompressionStream('gzip'): ${await hasStrictGzipDecompressionStream()}; zstd back end: ${await chooseZstdBackend()}\n`);
@@ -127,10 +154,10 @@ async function main(): Promise<void> {
   await measure('gzip-mm', 'gunzipWithStreams (Node DecompressionStream)', 'out', tarBytes, () => count(gunzipWithStreams(chunksOf(multi), {}, () => new DecompressionStream('gzip'))));
 
   console.log('\nunzstd (MB/s of uncompressed output)');
-  await measure('zstd', 'native: zstd -dc > /dev/null', 'out', tarBytes, cli(`zstd -dc ${f.zst} > /dev/null`));
-  await measure('zstd', 'unzstd (auto back end)', 'out', tarBytes, () => count(unzstd(chunksOf(zst))));
-  await measure('zstd', 'unzstdWith wasm (libzstd 1.5.7)', 'out', tarBytes, () => count(unzstdWith('wasm', chunksOf(zst))));
-  await measure('zstd', 'unzstdWith fzstd 0.1.1', 'out', tarBytes, () => count(unzstdWith('fzstd', chunksOf(zst))));
+  await measure('zstd', 'native: zstd -dc > /dev/null', 'out', zstOut, cli(`zstd -dc ${zstFile} > /dev/null`));
+  await measure('zstd', 'unzstd (auto back end)', 'out', zstOut, () => count(unzstd(chunksOf(zst))));
+  await measure('zstd', 'unzstdWith wasm (libzstd 1.5.7)', 'out', zstOut, () => count(unzstdWith('wasm', chunksOf(zst))));
+  if (ZST_FILE === undefined) await measure('zstd', 'unzstdWith fzstd 0.1.1', 'out', zstOut, () => count(unzstdWith('fzstd', chunksOf(zst))));
 
   console.log('\nsha256 (MB/s of input, over the gzip blob)');
   await measure('sha256', 'native: openssl dgst -sha256', 'in', gz.length, cli(`openssl dgst -sha256 ${f.gz} > /dev/null`));
@@ -139,8 +166,8 @@ async function main(): Promise<void> {
   await measure('sha256', 'createSha256Web (hash-wasm)', 'in', gz.length, async () => { const h = await createSha256Web(); for await (const c of chunksOf(gz)) h.update(c); h.digestHex(); });
 
   console.log('\ncontent hash (MB/s of file bodies; the tar cut into "files" of a fixed size)');
-  const tar = readFileSync(f.tar);
-  for (const size of [600, 16 * 1024, 1024 * 1024]) {
+  const tar = wanted('content') ? readFileSync(f.tar) : new Uint8Array(0);
+  for (const size of wanted('content') ? [600, 16 * 1024, 1024 * 1024] : []) {
     const label = size >= 1024 * 1024 ? `${size / 1024 / 1024} MiB` : size >= 1024 ? `${size / 1024} KiB` : `${size} B`;
     const mine = await createContentHasherWeb();
     await measure('content', `XXH64 wasm (createContentHasherWeb), ${label}`, 'in', tar.length, async () => hashFiles(tar, size, mine));
@@ -153,33 +180,36 @@ async function main(): Promise<void> {
     const portable = createPortableContentHasher();
     await measure('content', `core portable (FNV lanes, JS), ${label}`, 'in', tar.length, async () => hashFiles(tar, size, portable));
   }
-  if (process.argv.includes('--browser')) await measureInBrowser({ gz: f.gz, 'multi.gz': f.multi, zst: f.zst, tar: f.tar });
+  if (process.argv.includes('--browser')) await measureInBrowser({ gz: f.gz, 'multi.gz': f.multi, zst: zstFile, tar: f.tar }, zstOut);
   printRatios();
 }
 
 /** Each decoder's median against the native CLI of its group, measured in this same run. */
 function printRatios(): void {
-  const median = (r: Row): number => [...r.ms].sort((a, b) => a - b)[Math.floor(r.ms.length / 2)]!;
-  console.log('\nslower than the native CLI by (median time / CLI median time):');
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log('\nslower than the native CLI by (median wall time / CLI median wall time; the same for CPU time):');
   for (const group of ['gzip', 'gzip-mm', 'zstd', 'sha256']) {
     const base = rows.find((r) => r.group === group && r.name.startsWith('native:'));
     if (!base) continue;
     for (const r of rows.filter((x) => x.group === group && !x.name.startsWith('native:'))) {
-      console.log(`  ${group.padEnd(8)} ${r.name.padEnd(52)} ${(median(r) / median(base)).toFixed(2)}x  (vs ${base.name})`);
+      console.log(`  ${group.padEnd(8)} ${r.name.padEnd(52)} ${(median(r.ms) / median(base.ms)).toFixed(2)}x wall, ${(median(r.cpu) / median(base.cpu)).toFixed(2)}x CPU  (vs ${base.name})`);
     }
   }
 }
 
-/** Runs bench/codecs-bench-worker.ts in a dedicated worker in headless Chromium and records its rows. */
-async function measureInBrowser(files: Record<string, string>): Promise<void> {
+/**
+ * Runs bench/codecs-bench-worker.ts in a dedicated worker in headless Chromium and records its rows. Node asks for
+ * one run at a time and reads the CPU time of the busiest Chromium thread (the worker) around it.
+ */
+async function measureInBrowser(files: Record<string, string>, zstOut: number): Promise<void> {
   const { build } = await import('esbuild');
   const bundle = await build({ entryPoints: [fileURLToPath(new URL('./codecs-bench-worker.ts', import.meta.url))], bundle: true, format: 'esm', write: false, logLevel: 'warning' });
   const workerJs = bundle.outputFiles[0]!.text;
-  const page = '<!doctype html><script type="module">const w = new Worker("/worker.js", { type: "module" }); w.onmessage = (e) => { window.result = e.data; }; w.onerror = (e) => { window.result = { error: e.message }; }; w.postMessage(RUNS);</script>';
+  const page = '<!doctype html><script type="module">const w = new Worker("/worker.js", { type: "module" }); window.ask = (m) => new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.onerror = (e) => resolve({ error: e.message }); w.postMessage(m); });</script>';
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const file = path.startsWith('/data/') ? files[path.slice(6)] : undefined;
-    const body = path === '/' ? page.replace('RUNS', String(RUNS)) : path === '/worker.js' ? workerJs : file ? readFileSync(file) : undefined;
+    const body = path === '/' ? page : path === '/worker.js' ? workerJs : file ? readFileSync(file) : undefined;
     if (body === undefined) {
       res.writeHead(404).end();
       return;
@@ -189,15 +219,29 @@ async function measureInBrowser(files: Record<string, string>): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch(chromiumLaunch('--disable-quic'));
+  const marker = `--strata-codecs-bench=${process.pid}`;
+  const browser = await chromium.launch(chromiumLaunch('--disable-quic', marker));
   try {
     const tab = await browser.newPage();
     await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    const handle = await tab.waitForFunction(() => (globalThis as { result?: unknown }).result, null, { timeout: 30 * 60 * 1000, polling: 500 });
-    const result = (await handle.jsonValue()) as { error?: string; strict: boolean; zstd: string; rows: Row[] };
-    if (result.error) throw new Error(`browser worker: ${result.error}`);
-    console.log(`\nChromium ${browser.version()}, dedicated worker: strict DecompressionStream('gzip'): ${result.strict}; zstd back end: ${result.zstd}`);
-    for (const row of result.rows) {
+    await tab.waitForFunction(() => typeof (globalThis as { ask?: unknown }).ask === 'function');
+    type Answer = { error?: string; ms?: number; cases?: Omit<Row, 'ms' | 'cpu'>[]; strict?: boolean; zstd?: string };
+    const ask = async (request: unknown): Promise<Answer> => {
+      const answer = await tab.evaluate((m) => (globalThis as unknown as { ask(m: unknown): Promise<unknown> }).ask(m), request) as Answer;
+      if (answer.error) throw new Error(`browser worker: ${answer.error}`);
+      return answer;
+    };
+    const loaded = await ask({ op: 'load', settings: { only: ONLY ?? null, zstOut, fzstd: ZST_FILE === undefined } });
+    console.log(`\nChromium ${browser.version()}, dedicated worker: strict DecompressionStream('gzip'): ${loaded.strict}; zstd back end: ${loaded.zstd}`);
+    for (const [index, c] of (loaded.cases ?? []).entries()) {
+      await ask({ op: 'run', index }); // warm-up
+      const row: Row = { ...c, ms: [], cpu: [] };
+      for (let r = 0; r < RUNS; r++) {
+        const before = readThreadCpu(marker);
+        row.ms.push((await ask({ op: 'run', index })).ms!);
+        const busiest = diffThreadCpu(before, readThreadCpu(marker))[0];
+        row.cpu.push((busiest?.secs ?? 0) * 1000);
+      }
       rows.push(row);
       printRow(row);
     }
@@ -217,6 +261,13 @@ async function bareStream(bytes: Uint8Array): Promise<number> {
   const n = await count(ds.readable);
   await feeding;
   return n;
+}
+
+/** The zstd CLI's count of decoded bytes (it decodes the file once, output discarded). */
+function zstdContentBytes(file: string): number {
+  const r = spawnSync('bash', ['-c', `zstd -dc '${file}' | wc -c`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`zstd -dc ${file} failed`);
+  return Number(r.stdout.trim());
 }
 
 function hashFiles(bytes: Uint8Array, size: number, h: { start(): void; update(b: Uint8Array, s: number, e: number): void; finish(): [number, number] }): void {

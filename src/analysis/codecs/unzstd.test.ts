@@ -85,6 +85,55 @@ test('decodes zstd CLI output identically at every chunk size, including 1-byte 
   }
 });
 
+/** Text-like bytes (words from a small vocabulary, some numbers): Huffman-coded literals and many short matches. */
+function textBytes(length: number, seed: number): Buffer {
+  const words = ['layer', 'tar', 'usr', 'lib', 'share', 'x86_64', 'linux', 'gnu', 'so', 'doc', 'README', 'the', 'of', 'and', 'zstd', 'frame', 'block', 'sequence', 'offset', 'literal'];
+  const parts: string[] = [];
+  let s = seed >>> 0;
+  let size = 0;
+  while (size < length) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const w = s % 7 === 0 ? String(s >>> 12) : words[(s >>> 16) % words.length]!;
+    const piece = w + ((s >>> 8) % 5 === 0 ? '/\n' : ' ');
+    parts.push(piece);
+    size += piece.length;
+  }
+  return Buffer.from(parts.join('')).subarray(0, length);
+}
+
+test('decodes Huffman-heavy text identically at levels 1, 3 and 19 (the 64-bit bitstream and Huffman paths)', async () => {
+  const raw = textBytes(2_000_000, 9);
+  for (const level of ['-1', '-3', '-19']) {
+    const zst = zstdCli([level], raw);
+    for (const size of [1000, 65536, 1 << 20]) {
+      const r = await decode((i, o) => unzstdWith('wasm', i, o), zst, size);
+      assert.equal(r.error, undefined, `${level} @${size}: ${r.error?.message}`);
+      assert.ok(r.out.equals(raw), `${level} @${size}: output differs`);
+    }
+  }
+});
+
+test('the WebAssembly decoder yields owned 512 KiB pieces, only the last one shorter, and flush() hands over the rest', async () => {
+  const raw = textBytes(3_000_000, 10);
+  const zst = zstdCli(['-3'], raw);
+  for (const size of [4096, 65536, 1 << 20]) {
+    const pieces: Uint8Array[] = [];
+    for await (const c of unzstdWith('wasm', chunksOf(zst, size))) pieces.push(c);
+    assert.ok(Buffer.concat(pieces).equals(raw), `@${size}`);
+    for (const p of pieces.slice(0, -1)) assert.equal(p.length, 512 * 1024, `@${size}`);
+    for (const p of pieces) assert.ok(p.byteOffset === 0 && p.buffer.byteLength === p.length, `@${size}: a piece owns its buffer`);
+  }
+  const decoder = new WasmZstdDecoder(await compileZstdWasm(), 27);
+  const head = [...decoder.push(zst.subarray(0, Math.floor(zst.length / 3)))];
+  for (const p of head) assert.equal(p.length, 512 * 1024, 'push() yields only full buffers');
+  const rest = [...decoder.flush()];
+  assert.equal(rest.length, 1, 'flush() yields the held output');
+  assert.ok(rest[0]!.length > 0 && rest[0]!.length < 512 * 1024);
+  const prefix = Buffer.concat([...head, ...rest]);
+  assert.ok(raw.subarray(0, prefix.length).equals(prefix), 'in order, a prefix of the content');
+  assert.equal([...decoder.flush()].length, 0, 'nothing twice');
+});
+
 test('T20 a frame asking for a 2 GiB window is rejected before allocation: "frame requires too much memory"', async () => {
   const frame = Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa8, 0x09, 0x00, 0x00, 0x41);
   for (const [name, decoder] of decoders) {

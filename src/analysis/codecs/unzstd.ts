@@ -64,12 +64,14 @@ export async function* unzstdWith(backend: ZstdBackend, input: AsyncIterable<Uin
     const scan = walker.scan(chunk);
     if (scan.failed) {
       yield* decoder.push(chunk.subarray(0, scan.failedAt));
+      yield* decoder.flush();
       throw scan.failed;
     }
     yield* decoder.push(chunk);
   }
   throwIfAborted(signal);
   yield* decoder.finish();
+  throwIfAborted(signal); // the decoder holds up to one output buffer back, so a consumer may abort on the last one
   const end = walker.finish();
   if (end) throw end;
 }
@@ -153,6 +155,9 @@ class FzstdDecoder {
   *finish(): Generator<Uint8Array, void, undefined> {
     yield* this.run(new Uint8Array(0), true);
   }
+
+  /** push() already yields everything fzstd returned. */
+  *flush(): Generator<Uint8Array, void, undefined> {}
 
   private *run(piece: Uint8Array, final: boolean): Generator<Uint8Array, void, undefined> {
     let failure: CodecError | undefined;

@@ -12,7 +12,7 @@ type ZstdExports = {
   zs_in_cap(): number;
   zs_out_cap(): number;
   zs_init(windowLogMax: number): number;
-  zs_step(inSize: number, inPos: number): number;
+  zs_step(inSize: number, inPos: number, outPos: number): number;
   zs_error_name(code: number): number;
 };
 
@@ -45,6 +45,8 @@ export class WasmZstdDecoder {
   private frameOpen = false;
   private sawInput = false;
   private consumed = 0;
+  /** Bytes of decoded output waiting in the module's output buffer. */
+  private outLen = 0;
 
   constructor(module: WebAssembly.Module, windowLogMax: number) {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as ZstdExports;
@@ -59,43 +61,53 @@ export class WasmZstdDecoder {
     this.outCap = this.x.zs_out_cap();
   }
 
+  /**
+   * Decodes a chunk. Output collects in the module's output buffer and is yielded (one copy, an owned Uint8Array)
+   * each time that buffer fills; flush() or finish() yields the rest.
+   */
   *push(chunk: Uint8Array): Generator<Uint8Array, void, undefined> {
     if (chunk.length > 0) this.sawInput = true;
+    const state = this.statePtr >>> 2;
     for (let at = 0; at < chunk.length;) {
       const n = Math.min(this.inCap, chunk.length - at);
       this.view().set(chunk.subarray(at, at + n), this.inPtr);
       let pos = 0;
       for (;;) {
-        const [next, produced] = yield* this.step(n, pos);
-        pos = next;
+        const rc = this.x.zs_step(n, pos, this.outLen);
+        this.view();
+        pos = this.words[state]!;
+        this.outLen = this.words[state + 1]!;
+        if (rc < 0) {
+          yield* this.flush();
+          throw this.error(-rc, this.consumed + at + pos);
+        }
+        this.frameOpen = rc !== 0;
+        const full = this.outLen >= this.outCap;
+        if (full) yield this.take();
         // A full output buffer may hide more output, unless the frame just completed (libzstd returned 0).
-        if (pos >= n && (produced < this.outCap || !this.frameOpen)) break;
+        if (pos >= n && (!full || !this.frameOpen)) break;
       }
       at += n;
-      this.consumed += n;
     }
+    this.consumed += chunk.length;
   }
 
-  /**
-   * Ends the stream: push() already drained libzstd (it steps until the output buffer is left part full), so
-   * this only checks that the input did not stop inside a frame.
-   */
-  // eslint-disable-next-line require-yield -- same generator shape as the other decoders
+  /** Yields the output decoded so far and not yet yielded (push() holds up to one output buffer back). */
+  *flush(): Generator<Uint8Array, void, undefined> {
+    if (this.outLen > 0) yield this.take();
+  }
+
+  /** Ends the stream: yields the held output, then checks that the input did not stop inside a frame. */
   *finish(): Generator<Uint8Array, void, undefined> {
+    yield* this.flush();
     if (!this.sawInput) throw new CodecError('ZSTD_TRUNCATED', 'zstd data truncated: the stream is empty');
     if (this.frameOpen) throw new CodecError('ZSTD_TRUNCATED', `zstd data truncated: the stream ends inside a frame at offset ${this.consumed}`);
   }
 
-  private *step(inSize: number, inPos: number): Generator<Uint8Array, [number, number], undefined> {
-    const rc = this.x.zs_step(inSize, inPos);
-    const heap = this.view();
-    const state = this.statePtr >>> 2;
-    const pos = this.words[state]!;
-    const produced = this.words[state + 1]!;
-    if (produced > 0) yield heap.slice(this.outPtr, this.outPtr + produced);
-    if (rc < 0) throw this.error(-rc, this.consumed + pos);
-    this.frameOpen = rc !== 0;
-    return [pos, produced];
+  private take(): Uint8Array {
+    const out = this.view().slice(this.outPtr, this.outPtr + this.outLen);
+    this.outLen = 0;
+    return out;
   }
 
   private view(): Uint8Array {

@@ -12,11 +12,15 @@ trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "zstd-napi@${zstd_napi_version}" >/dev/null && tar xzf zstd-napi-*.tgz)
 lib="$work/package/deps/zstd/lib"
 grep -q '#define ZSTD_VERSION_MINOR *5' "$lib/zstd.h"
+# 64-bit bitstream reads on wasm32 (see the script): about 1.3x faster decoding than upstream's 32-bit paths.
+bash "$here/patch-bits64.sh" "$lib"
 
+# ZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT: libzstd's other sequence decoder exists to prefetch matches, a no-op here.
 clang-19 --target=wasm32-wasi --sysroot=/usr -O3 \
   -msimd128 -mbulk-memory -mnontrapping-fptoint -msign-ext \
   -DZSTD_DISABLE_ASM -DZSTD_LEGACY_SUPPORT=0 -DZSTD_MULTITHREAD=0 -DDEBUGLEVEL=0 \
   -DXXH_NAMESPACE=ZSTD_ -DZSTD_NO_TRACE -DZSTD_TRACE=0 \
+  -DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT \
   -I"$lib" -I"$lib/common" -nostdlib \
   -Wl,--no-entry -Wl,--strip-all -Wl,-z,stack-size=65536 \
   -Wl,--initial-memory=1048576 -Wl,--max-memory=268435456 \

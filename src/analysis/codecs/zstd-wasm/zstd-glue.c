@@ -1,5 +1,6 @@
 /* Decompress-only libzstd streaming glue for WebAssembly (worker side, built by build-zstd-wasm.sh).
- * One decoder per module instance: JS copies compressed bytes into zs_in, calls zs_step, copies zs_out.
+ * One decoder per module instance: JS copies compressed bytes into zs_in and calls zs_step, which appends to
+ * zs_out; JS copies zs_out out once it is full (or at the end), so output leaves in OUT_CAP pieces.
  * Window limit: ZSTD_d_windowLogMax, so an oversized frame fails before any window allocation.
  * Also exports the XXH64 that libzstd bundles (seed 0), used as the per-file content hash, and a SIMD
  * search for the gzip member magic 1f 8b 08 used by gunzip-streams.ts to find possible member starts. */
@@ -12,12 +13,12 @@
 #include <wasm_simd128.h>
 
 #define IN_CAP (256u * 1024u)
-#define OUT_CAP (256u * 1024u)
+#define OUT_CAP (512u * 1024u)
 
 static unsigned char zs_in[IN_CAP];
 static unsigned char zs_out[OUT_CAP];
 static ZSTD_DCtx *dctx;
-/* state[0] = input consumed, state[1] = output produced, read by JS after each zs_step */
+/* state[0] = input consumed, state[1] = end of the output in zs_out, read by JS after each zs_step */
 static unsigned int state[2];
 
 __attribute__((export_name("zs_in_ptr"))) unsigned char *zs_in_ptr(void) { return zs_in; }
@@ -35,11 +36,12 @@ __attribute__((export_name("zs_init"))) int zs_init(int window_log_max) {
   return ZSTD_isError(r) ? (int)ZSTD_getErrorCode(r) : 0;
 }
 
-/* Decodes from zs_in[in_pos, in_size) into zs_out[0, OUT_CAP).
+/* Decodes from zs_in[in_pos, in_size) into zs_out[out_pos, OUT_CAP).
  * Returns -code on error, else 0 when a frame is complete and flushed, 1 when more input or output is due. */
-__attribute__((export_name("zs_step"))) int zs_step(unsigned int in_size, unsigned int in_pos) {
+__attribute__((export_name("zs_step"))) int zs_step(unsigned int in_size, unsigned int in_pos, unsigned int out_pos) {
+  if (in_size > IN_CAP || in_pos > in_size || out_pos > OUT_CAP) return -(int)ZSTD_error_GENERIC;
   ZSTD_inBuffer in = { zs_in, in_size, in_pos };
-  ZSTD_outBuffer out = { zs_out, OUT_CAP, 0 };
+  ZSTD_outBuffer out = { zs_out, OUT_CAP, out_pos };
   size_t r = ZSTD_decompressStream(dctx, &out, &in);
   state[0] = (unsigned int)in.pos;
   state[1] = (unsigned int)out.pos;
