@@ -66,7 +66,7 @@ function checks(browser: BrowserReport, native: readonly Native[], engine: { ind
     }
     out.push({ target: `${c.blob}: 100-row window < 5 ms (median; p95)`, measured: `${c.windowMedianMs.toFixed(2)} ms; ${c.windowP95Ms.toFixed(2)} ms`, met: c.windowMedianMs < 5 });
     out.push({ target: `${c.blob}: no main-thread task > 50 ms`, measured: `${c.longTasks.count} long tasks, max ${c.longTasks.maxMs.toFixed(0)} ms`, met: c.longTasks.maxMs <= 50 });
-    if (c.cachedReopen) out.push({ target: `${c.blob}: cached reopen to first rows < 200 ms`, measured: `${c.cachedReopen.firstRowsMs.toFixed(0)} ms (${c.cachedReopen.status})`, met: c.cachedReopen.firstRowsMs < 200 });
+    if (c.cachedReopen) out.push({ target: `${c.blob}: cached reopen to first rows < 200 ms`, measured: `${c.cachedReopen.firstRowsMs.toFixed(0)} ms (${c.cachedReopen.status}; the Files tree's first view; all expanded: ${c.cachedReopen.allExpandedMs.toFixed(0)} ms)`, met: c.cachedReopen.firstRowsMs < 200 });
   }
   const small = browser.cases.find((c) => c.entries >= 1_000_000);
   if (small) {
