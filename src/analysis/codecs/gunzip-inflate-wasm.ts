@@ -5,6 +5,7 @@
 // fixed memory (64 KiB in, 1 MiB out, zlib's 32 KiB window).
 import { throwIfAborted } from './abort.ts';
 import { CodecError } from './codec-error.ts';
+import { compileBase64Wasm } from './wasm-module.ts';
 import type { GunzipOptions } from './gunzip-streams.ts';
 import type { CheckpointCollector } from './gzip-checkpoints.ts';
 import { hasGzipMagic, toGzipError, warnTrailingZeros } from './gzip-members.ts';
@@ -36,12 +37,7 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 
 /** Compiles the module once per realm; rejects where WebAssembly (or its SIMD) is unavailable or forbidden. */
 export function compileInflateWasm(): Promise<WebAssembly.Module> {
-  compiled ??= (async () => {
-    const binary = atob(INFLATE_WASM_BASE64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return WebAssembly.compile(bytes);
-  })();
+  compiled ??= compileBase64Wasm(INFLATE_WASM_BASE64);
   return compiled;
 }
 

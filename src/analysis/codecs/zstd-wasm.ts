@@ -2,6 +2,7 @@
 // by zstd-wasm/build-zstd-wasm.sh. One instance per stream, so each stream's window memory goes with it.
 // Multiple frames, skippable frames and content checksums are libzstd's own behaviour (RFC 8878).
 import { CodecError } from './codec-error.ts';
+import { compileBase64Wasm } from './wasm-module.ts';
 import { ZSTD_WASM_BASE64 } from './zstd-wasm-binary.ts';
 
 type ZstdExports = {
@@ -24,12 +25,7 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 
 /** Compiles the module once per realm; rejects where WebAssembly (or its SIMD) is unavailable or forbidden. */
 export function compileZstdWasm(): Promise<WebAssembly.Module> {
-  compiled ??= (async () => {
-    const binary = atob(ZSTD_WASM_BASE64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return WebAssembly.compile(bytes);
-  })();
+  compiled ??= compileBase64Wasm(ZSTD_WASM_BASE64);
   return compiled;
 }
 
