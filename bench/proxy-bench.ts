@@ -37,12 +37,22 @@ function listen(server: net.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-/** The blob server: writes SIZE bytes from one reused buffer, honouring backpressure. */
-function serveBlob(_req: http.IncomingMessage, res: http.ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': SIZE });
+/**
+ * The blob server: writes SIZE bytes from one reused buffer, honouring backpressure; `?rate=N` paces it to N MB/s, a
+ * registry behind a link of that speed (loopback otherwise makes every byte a CPU cost on the same 2 cores).
+ */
+function serveBlob(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const rate = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('rate') ?? 0);
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': SIZE, 'access-control-allow-origin': '*' });
   let sent = 0;
+  const t0 = performance.now();
   const pump = (): void => {
     while (sent < SIZE) {
+      const ahead = rate > 0 ? sent / (rate * 1000) - (performance.now() - t0) : 0;
+      if (ahead > 1) {
+        setTimeout(pump, ahead);
+        return;
+      }
       const piece = SIZE - sent >= CHUNK.length ? CHUNK : CHUNK.subarray(0, SIZE - sent);
       sent += piece.length;
       if (!res.write(piece)) {
@@ -233,6 +243,7 @@ async function main(): Promise<void> {
       console.log(`baseline proxy CPU ${cpuOf(before, 'proxy').toFixed(2)} ms per MB`);
     }
     if (registry) await runRegistryPart(registry, blob.port, baseline, start, agent);
+    if (withBrowser && registry) await runLinkPart(blob.port, registry.host, start);
     agent.destroy();
   } finally {
     for (const child of children) child.kill();
@@ -282,6 +293,30 @@ async function runRegistryPart(registry: RealRegistry, blobPort: number, baselin
     show(page.direct);
     show(page.serve, page.direct);
     if (baseline) show(page.baseline, page.direct);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** A registry behind a link of LINK_MBPS (the blob server paced): Chromium direct (CORS) vs through strata serve. */
+const LINK_MBPS = [100, 200];
+async function runLinkPart(blobPort: number, registryHost: string, start: (role: string, extra: string[]) => Promise<Child>): Promise<void> {
+  const serve = await start('serve', [String(blobPort), registryHost]);
+  const browser = await launchBenchBrowser(`--strata-proxy-bench-link=${process.pid}`);
+  try {
+    const page = await browser.pageAt(`http://127.0.0.1:${serve.port}/api/config`);
+    const path = `/v2/bench/blob/blobs/${DIGEST}`;
+    console.log(`\nblob ${sizeMB} MB from a server paced to a link speed, median of ${rounds} alternating rounds; Chromium fetch() read to the end`);
+    for (const mbps of LINK_MBPS) {
+      const direct = series(`chromium direct, ${mbps} MB/s link`);
+      const proxied = series(`chromium via /proxy, ${mbps} MB/s link`);
+      for (let i = 0; i < rounds; i++) {
+        await timed(direct, [], async () => browserRate(await page.read(`http://127.0.0.1:${blobPort}${path}?rate=${mbps}`)));
+        await timed(proxied, [], async () => browserRate(await page.read(`/proxy/127.0.0.1:${blobPort}${path}?rate=${mbps}`)));
+      }
+      show(direct);
+      show(proxied, direct);
+    }
   } finally {
     await browser.close();
   }
