@@ -103,7 +103,9 @@ export function createLayerWorkerHandler(codecs: Codecs, post: (reply: LayerWork
       });
       const { layer, ...rest } = result;
       const index = serializeLayerIndex(layer);
-      if (runs.get(id) === s) post({ op: 'done', id, result: rest, index }, [index]);
+      // The gzip checkpoints' windows (one buffer each) move with the index, not copied.
+      const windows = rest.checkpoints?.checkpoints.map((c) => c.window.buffer as ArrayBuffer) ?? [];
+      if (runs.get(id) === s) post({ op: 'done', id, result: rest, index }, [index, ...windows]);
     } catch (e) {
       const err = e as { code?: unknown; message?: unknown };
       if (runs.get(id) === s) post({ op: 'error', id, code: typeof err.code === 'string' ? err.code : undefined, message: String(err.message ?? e) });
