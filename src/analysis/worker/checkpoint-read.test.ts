@@ -190,3 +190,36 @@ test('a collector keeps at most MAX_CHECKPOINTS checkpoints: the span doubles an
   assert.ok(kept.length < MAX_CHECKPOINTS && kept.length >= MAX_CHECKPOINTS / 4, `${kept.length} kept`);
   for (let i = 1; i < kept.length; i++) assert.ok(kept[i]!.uncompressedOffset - kept[i - 1]!.uncompressedOffset >= c.span / 2);
 });
+
+test('checkpoints recorded while a multi-member gzip layer streams (eStargz-like) read every file right, across members', async () => {
+  const specs = sampleFiles(120);
+  const tar = buildTar(specs);
+  // Members cut at arbitrary points (not at entry boundaries), each compressed on its own.
+  const cuts = [0, 70_001, 300_000, 300_001, 1_200_000, tar.length];
+  const members = cuts.slice(1).map((end, i) => new Uint8Array(gzipSync(tar.subarray(cuts[i]!, end))));
+  const gz = new Uint8Array(members.reduce((n, m) => n + m.length, 0));
+  members.reduce((at, m) => (gz.set(m, at), at + m.length), 0);
+  const enc = new TextEncoder();
+  const bodies = new Map(specs.filter((s) => s.type === undefined).map((s) => [s.name, typeof s.body === 'string' ? enc.encode(s.body) : s.body!] as const));
+  const chunks = async function* (bytes: Uint8Array) {
+    for (let at = 0; at < bytes.length; at += 4096) yield bytes.slice(at, Math.min(bytes.length, at + 4096));
+  };
+  const counts = { opens: 0, ranges: 0, rangeBytes: 0 };
+  const job: LayerJob = {
+    index: 0, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256Of(gz), size: gz.length, diffId: undefined,
+    open: () => { counts.opens++; return chunks(gz); },
+    openRange: (start, end) => { counts.ranges++; return chunks(gz.subarray(start, end)); },
+  };
+  const collector = new CheckpointCollector(32 * 1024);
+  let total = 0;
+  for await (const c of webCodecs.gunzip(job.open(new AbortController().signal), { checkpoints: collector })) total += c.length;
+  assert.equal(total, tar.length);
+  const recorded = collector.index(gz.length, total)!;
+  assert.ok(recorded.checkpoints.length >= 20, `${recorded.checkpoints.length} checkpoints`);
+  const store = createMemoryCheckpointStore();
+  await store.put(job.digest!, recorded);
+  const f: Fixture = { gz, index: indexTar(tar), bodies, job, counts };
+  const opens = counts.opens;
+  for (const p of bodies.keys()) assert.deepEqual(new Uint8Array((await view(f, p, store)).bytes), bodies.get(p), p);
+  assert.equal(counts.opens, opens, 'every file came from a checkpoint range');
+});
