@@ -69,6 +69,8 @@ export class WasmZstdDecoder {
       this.view().set(chunk.subarray(at, at + n), this.inPtr);
       let pos = 0;
       for (;;) {
+        const before = pos;
+        const held = this.outLen;
         const rc = this.x.zs_step(n, pos, this.outLen);
         this.view();
         pos = this.words[state]!;
@@ -79,6 +81,10 @@ export class WasmZstdDecoder {
         }
         this.frameOpen = rc !== 0;
         const full = this.outLen >= this.outCap;
+        // libzstd always consumes input or produces output while it has room: never spin if it does neither.
+        if (pos === before && this.outLen === held && pos < n && !full) {
+          throw new CodecError('ZSTD_CORRUPT', `zstd decoder made no progress near offset ${this.consumed + at + pos}`);
+        }
         if (full) yield this.take();
         // A full output buffer may hide more output, unless the frame just completed (libzstd returned 0).
         if (pos >= n && (!full || !this.frameOpen)) break;
