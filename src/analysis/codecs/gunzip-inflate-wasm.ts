@@ -8,7 +8,8 @@ import { CodecError } from './codec-error.ts';
 import { compileBase64Wasm } from './wasm-module.ts';
 import type { GunzipOptions } from './gunzip-streams.ts';
 import type { CheckpointCollector } from './gzip-checkpoints.ts';
-import { hasGzipMagic, toGzipError, warnTrailingZeros } from './gzip-members.ts';
+import { MemberGunzip } from './gzip-member-decoder.ts';
+import { toGzipError } from './gzip-members.ts';
 import { INFLATE_WASM_BASE64 } from './inflate-wasm-binary.ts';
 
 type InflateExports = {
@@ -31,7 +32,6 @@ const Z_OK = 0;
 const Z_STREAM_END = 1;
 const Z_BUF_ERROR = -5;
 
-type Phase = 'header' | 'member' | 'zeros';
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
@@ -42,7 +42,7 @@ export function compileInflateWasm(): Promise<WebAssembly.Module> {
 }
 
 /** A push decoder like PakoGunzip: push() and finish() are generators; output leaves in pieces of at most 1 MiB. */
-export class WasmGunzip {
+export class WasmGunzip extends MemberGunzip {
   private readonly x: InflateExports;
   private heap: Uint8Array;
   private words: Uint32Array;
@@ -51,19 +51,14 @@ export class WasmGunzip {
   private readonly statePtr: number;
   private readonly inCap: number;
   private readonly outCap: number;
-  private phase: Phase = 'header';
-  private members = 0;
-  private carry: Uint8Array | undefined;
-  private consumed = 0;
-  private zeros = 0;
   /** uncompressed bytes handed out so far */
   private produced = 0;
-  private readonly onWarning: ((code: string, message: string) => void) | undefined;
   private readonly checkpoints: CheckpointCollector | undefined;
+  protected override readonly flushEachPush = true;
 
   constructor(instance: WebAssembly.Instance, onWarning?: (code: string, message: string) => void, checkpoints?: CheckpointCollector) {
+    super(onWarning);
     this.x = instance.exports as unknown as InflateExports;
-    this.onWarning = onWarning;
     this.checkpoints = checkpoints;
     if (checkpoints) checkpoints.recording = true;
     const rc = this.x.inf_init();
@@ -82,64 +77,11 @@ export class WasmGunzip {
     return this.x.memory.buffer.byteLength;
   }
 
-  *push(chunk: Uint8Array): Generator<Uint8Array, void, undefined> {
-    let buf = chunk;
-    if (this.carry) {
-      buf = new Uint8Array(this.carry.length + chunk.length);
-      buf.set(this.carry);
-      buf.set(chunk, this.carry.length);
-      this.consumed -= this.carry.length;
-      this.carry = undefined;
-    }
-    let pos = 0;
-    while (pos < buf.length) {
-      if (this.phase === 'zeros') {
-        for (; pos < buf.length; pos++) {
-          if (buf[pos] !== 0) throw this.trailing(this.consumed + pos);
-          this.zeros++;
-        }
-        break;
-      }
-      if (this.phase === 'header') {
-        if (this.members > 0 && buf[pos] === 0) {
-          this.phase = 'zeros';
-          continue;
-        }
-        if (buf.length - pos < 2) {
-          this.carry = buf.slice(pos);
-          this.consumed += pos + this.carry.length;
-          yield* this.flush();
-          return;
-        }
-        if (!hasGzipMagic(buf.subarray(pos, pos + 2))) {
-          if (this.members === 0) throw new CodecError('GZIP_CORRUPT', 'not a gzip stream (no 1f 8b magic at offset 0)');
-          throw this.trailing(this.consumed + pos);
-        }
-        if (this.members > 0) this.x.inf_reset();
-        this.phase = 'member';
-      }
-      pos = yield* this.inflate(buf, pos);
-    }
-    this.consumed += buf.length;
-    yield* this.flush();
+  protected resetMember(): void {
+    this.x.inf_reset();
   }
 
-  *finish(): Generator<Uint8Array, void, undefined> {
-    yield* this.flush();
-    if (this.phase === 'member') {
-      throw new CodecError('GZIP_TRUNCATED', `gzip data truncated: member ${this.members + 1} ends early at offset ${this.consumed}`);
-    }
-    if (this.members === 0) throw new CodecError('GZIP_TRUNCATED', 'gzip data truncated: the stream is empty');
-    if (this.carry) {
-      throw this.carry[0] === 0x1f
-        ? new CodecError('GZIP_TRUNCATED', `gzip data truncated inside a member header at offset ${this.consumed - 1}`)
-        : this.trailing(this.consumed - 1);
-    }
-    if (this.zeros > 0) warnTrailingZeros(this.onWarning, this.zeros, this.consumed - this.zeros);
-  }
-
-  /** Inflates buf from pos until the member ends or the input runs out; returns the new position. */
-  private *inflate(buf: Uint8Array, pos: number): Generator<Uint8Array, number, undefined> {
+  protected *inflate(buf: Uint8Array, pos: number): Generator<Uint8Array, number, undefined> {
     const state = this.statePtr >>> 2;
     while (pos < buf.length) {
       const n = Math.min(this.inCap, buf.length - pos);
@@ -157,8 +99,7 @@ export class WasmGunzip {
         // A block boundary that is not the end of the member's last block: a place to resume from.
         if (block && rc === Z_OK && (dataType & 128) !== 0 && (dataType & 64) === 0) this.mark(cp!, this.consumed + pos + next, dataType & 7, this.produced + waiting);
         if (rc === Z_STREAM_END) {
-          this.members++;
-          this.phase = 'header';
+          this.memberEnded();
           yield* this.flush();
           return pos + next;
         }
@@ -181,7 +122,7 @@ export class WasmGunzip {
   }
 
   /** Hands out (a copy of) the output waiting in WebAssembly memory. */
-  private *flush(): Generator<Uint8Array, void, undefined> {
+  protected *flush(): Generator<Uint8Array, void, undefined> {
     const heap = this.view();
     const waiting = this.words[(this.statePtr >>> 2) + 1]!;
     if (waiting === 0) return;
@@ -219,10 +160,6 @@ export class WasmGunzip {
     let end = ptr;
     while (end < heap.length && heap[end] !== 0) end++;
     return new TextDecoder().decode(heap.subarray(ptr, end));
-  }
-
-  private trailing(offset: number): CodecError {
-    return new CodecError('GZIP_TRAILING_DATA', `unexpected non-gzip data after gzip member ${this.members} at offset ${offset}`);
   }
 }
 
