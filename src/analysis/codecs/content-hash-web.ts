@@ -2,6 +2,7 @@
 // so identical bodies are recognised across layers. A thin wrapper: a file of a few hundred bytes costs
 // about as much as its bytes (hash-wasm's xxhash64 wrapper costs ~2 µs per file; see bench/codecs-bench.ts).
 import { createPortableContentHasher, type ContentHasher } from '../../core/layers/content-hash.ts';
+import { WasmHeap } from './wasm-module.ts';
 import { compileZstdWasm } from './zstd-wasm.ts';
 
 export type { ContentHasher } from '../../core/layers/content-hash.ts';
@@ -31,11 +32,7 @@ export async function createContentHasherWeb(): Promise<ContentHasher> {
   const ptr = x.zs_hash_ptr();
   const outWord = x.zs_hash_out_ptr() >>> 2;
   const cap = x.zs_hash_cap();
-  let heap = new Uint8Array(x.memory.buffer);
-  const view = (): Uint8Array => {
-    if (heap.buffer !== x.memory.buffer) heap = new Uint8Array(x.memory.buffer);
-    return heap;
-  };
+  const mem = new WasmHeap(x.memory);
   return {
     start() {
       x.zs_hash_reset();
@@ -43,14 +40,14 @@ export async function createContentHasherWeb(): Promise<ContentHasher> {
     update(bytes, start, end) {
       for (let at = start; at < end; at += cap) {
         const n = Math.min(cap, end - at);
-        view().set(n === bytes.length ? bytes : bytes.subarray(at, at + n), ptr);
+        mem.bytes().set(n === bytes.length ? bytes : bytes.subarray(at, at + n), ptr);
         x.zs_hash_update(n);
       }
     },
     finish() {
       x.zs_hash_digest();
-      const words = new Uint32Array(view().buffer, outWord * 4, 2);
-      return [words[0]!, words[1]!];
+      const words = mem.words();
+      return [words[outWord]!, words[outWord + 1]!];
     },
   };
 }

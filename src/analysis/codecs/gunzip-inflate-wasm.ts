@@ -5,7 +5,7 @@
 // fixed memory (64 KiB in, 1 MiB out, zlib's 32 KiB window).
 import { throwIfAborted } from './abort.ts';
 import { CodecError } from './codec-error.ts';
-import { compileBase64Wasm } from './wasm-module.ts';
+import { compileBase64Wasm, WasmHeap } from './wasm-module.ts';
 import type { GunzipOptions } from './gunzip-streams.ts';
 import type { CheckpointCollector } from './gzip-checkpoints.ts';
 import { MemberGunzip } from './gzip-member-decoder.ts';
@@ -44,8 +44,7 @@ export function compileInflateWasm(): Promise<WebAssembly.Module> {
 /** A push decoder like PakoGunzip: push() and finish() are generators; output leaves in pieces of at most 1 MiB. */
 export class WasmGunzip extends MemberGunzip {
   private readonly x: InflateExports;
-  private heap: Uint8Array;
-  private words: Uint32Array;
+  private readonly mem: WasmHeap;
   private readonly inPtr: number;
   private readonly outPtr: number;
   private readonly statePtr: number;
@@ -63,8 +62,7 @@ export class WasmGunzip extends MemberGunzip {
     if (checkpoints) checkpoints.recording = true;
     const rc = this.x.inf_init();
     if (rc !== Z_OK) throw new CodecError('GZIP_CORRUPT', `gzip inflater failed to start (zlib status ${rc})`);
-    this.heap = new Uint8Array(this.x.memory.buffer);
-    this.words = new Uint32Array(this.x.memory.buffer);
+    this.mem = new WasmHeap(this.x.memory);
     this.inPtr = this.x.inf_in_ptr();
     this.outPtr = this.x.inf_out_ptr();
     this.statePtr = this.x.inf_state_ptr();
@@ -85,17 +83,17 @@ export class WasmGunzip extends MemberGunzip {
     const state = this.statePtr >>> 2;
     while (pos < buf.length) {
       const n = Math.min(this.inCap, buf.length - pos);
-      this.view().set(buf.subarray(pos, pos + n), this.inPtr);
+      this.mem.bytes().set(buf.subarray(pos, pos + n), this.inPtr);
       let at = 0;
       while (at < n) {
         // A checkpoint is due: stop at the next block boundary (Z_BLOCK) to record one there (zran).
         const cp = this.checkpoints;
         const block = cp !== undefined && cp.due(this.produced + this.waiting());
         const rc = this.x.inf_step(n, at, block ? 1 : 0);
-        this.view();
-        const next = this.words[state]!;
-        const waiting = this.words[state + 1]!;
-        const dataType = this.words[state + 2]!;
+        const words = this.mem.words();
+        const next = words[state]!;
+        const waiting = words[state + 1]!;
+        const dataType = words[state + 2]!;
         // A block boundary that is not the end of the member's last block: a place to resume from.
         if (block && rc === Z_OK && (dataType & 128) !== 0 && (dataType & 64) === 0) this.mark(cp!, this.consumed + pos + next, dataType & 7, this.produced + waiting);
         if (rc === Z_STREAM_END) {
@@ -106,7 +104,7 @@ export class WasmGunzip extends MemberGunzip {
         if (rc !== Z_OK && rc !== Z_BUF_ERROR) {
           const near = this.consumed + pos + next;
           yield* this.flush();
-          throw toGzipError(new Error(this.message() || `zlib status ${rc}`), `in member ${this.members + 1} near offset ${near}`);
+          throw toGzipError(new Error(this.mem.cString(this.x.inf_msg()) || `zlib status ${rc}`), `in member ${this.members + 1} near offset ${near}`);
         }
         if (waiting === this.outCap) {
           yield* this.flush();
@@ -123,10 +121,9 @@ export class WasmGunzip extends MemberGunzip {
 
   /** Hands out (a copy of) the output waiting in WebAssembly memory. */
   protected *flush(): Generator<Uint8Array, void, undefined> {
-    const heap = this.view();
-    const waiting = this.words[(this.statePtr >>> 2) + 1]!;
+    const waiting = this.waiting();
     if (waiting === 0) return;
-    const out = heap.slice(this.outPtr, this.outPtr + waiting);
+    const out = this.mem.bytes().slice(this.outPtr, this.outPtr + waiting);
     this.x.inf_out_clear();
     this.produced += waiting;
     yield out;
@@ -136,30 +133,12 @@ export class WasmGunzip extends MemberGunzip {
   private mark(cp: CheckpointCollector, compressedOffset: number, bits: number, uncompressedOffset: number): void {
     const length = this.x.inf_window();
     const ptr = this.x.inf_window_ptr();
-    cp.add({ compressedOffset, bits, uncompressedOffset, window: this.view().slice(ptr, ptr + length) });
+    cp.add({ compressedOffset, bits, uncompressedOffset, window: this.mem.bytes().slice(ptr, ptr + length) });
   }
 
   /** Output bytes waiting in WebAssembly memory. */
   private waiting(): number {
-    this.view();
-    return this.words[(this.statePtr >>> 2) + 1]!;
-  }
-
-  private view(): Uint8Array {
-    const buffer = this.x.memory.buffer;
-    if (this.heap.buffer !== buffer) {
-      this.heap = new Uint8Array(buffer);
-      this.words = new Uint32Array(buffer);
-    }
-    return this.heap;
-  }
-
-  private message(): string {
-    const ptr = this.x.inf_msg();
-    const heap = this.view();
-    let end = ptr;
-    while (end < heap.length && heap[end] !== 0) end++;
-    return new TextDecoder().decode(heap.subarray(ptr, end));
+    return this.mem.words()[(this.statePtr >>> 2) + 1]!;
   }
 }
 

@@ -8,3 +8,38 @@ export async function compileBase64Wasm(base64: string): Promise<WebAssembly.Mod
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return WebAssembly.compile(bytes);
 }
+
+/** Views of a module's memory, renewed whenever the memory has grown (growing detaches the old buffer). */
+export class WasmHeap {
+  private u8: Uint8Array;
+  private u32: Uint32Array;
+
+  constructor(private readonly memory: WebAssembly.Memory) {
+    this.u8 = new Uint8Array(memory.buffer);
+    this.u32 = new Uint32Array(memory.buffer);
+  }
+
+  bytes(): Uint8Array {
+    this.renew();
+    return this.u8;
+  }
+
+  words(): Uint32Array {
+    this.renew();
+    return this.u32;
+  }
+
+  /** The NUL-terminated UTF-8 string at `ptr`. */
+  cString(ptr: number): string {
+    const heap = this.bytes();
+    let end = ptr;
+    while (end < heap.length && heap[end] !== 0) end++;
+    return new TextDecoder().decode(heap.subarray(ptr, end));
+  }
+
+  private renew(): void {
+    if (this.u8.buffer === this.memory.buffer) return;
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.u32 = new Uint32Array(this.memory.buffer);
+  }
+}

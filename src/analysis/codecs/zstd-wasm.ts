@@ -2,7 +2,7 @@
 // by zstd-wasm/build-zstd-wasm.sh. One instance per stream, so each stream's window memory goes with it.
 // Multiple frames, skippable frames and content checksums are libzstd's own behaviour (RFC 8878).
 import { CodecError } from './codec-error.ts';
-import { compileBase64Wasm } from './wasm-module.ts';
+import { compileBase64Wasm, WasmHeap } from './wasm-module.ts';
 import { ZSTD_WASM_BASE64 } from './zstd-wasm-binary.ts';
 
 type ZstdExports = {
@@ -31,8 +31,7 @@ export function compileZstdWasm(): Promise<WebAssembly.Module> {
 
 export class WasmZstdDecoder {
   private readonly x: ZstdExports;
-  private heap: Uint8Array;
-  private words: Uint32Array;
+  private readonly mem: WasmHeap;
   private readonly inPtr: number;
   private readonly outPtr: number;
   private readonly statePtr: number;
@@ -48,8 +47,7 @@ export class WasmZstdDecoder {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as ZstdExports;
     const rc = this.x.zs_init(windowLogMax);
     if (rc !== 0) throw this.error(rc);
-    this.heap = new Uint8Array(this.x.memory.buffer);
-    this.words = new Uint32Array(this.x.memory.buffer);
+    this.mem = new WasmHeap(this.x.memory);
     this.inPtr = this.x.zs_in_ptr();
     this.outPtr = this.x.zs_out_ptr();
     this.statePtr = this.x.zs_state_ptr();
@@ -66,15 +64,15 @@ export class WasmZstdDecoder {
     const state = this.statePtr >>> 2;
     for (let at = 0; at < chunk.length;) {
       const n = Math.min(this.inCap, chunk.length - at);
-      this.view().set(chunk.subarray(at, at + n), this.inPtr);
+      this.mem.bytes().set(chunk.subarray(at, at + n), this.inPtr);
       let pos = 0;
       for (;;) {
         const before = pos;
         const held = this.outLen;
         const rc = this.x.zs_step(n, pos, this.outLen);
-        this.view();
-        pos = this.words[state]!;
-        this.outLen = this.words[state + 1]!;
+        const words = this.mem.words();
+        pos = words[state]!;
+        this.outLen = words[state + 1]!;
         if (rc < 0) {
           yield* this.flush();
           throw this.error(-rc, this.consumed + at + pos);
@@ -107,19 +105,11 @@ export class WasmZstdDecoder {
   }
 
   private take(): Uint8Array {
-    const out = this.view().slice(this.outPtr, this.outPtr + this.outLen);
+    const out = this.mem.bytes().slice(this.outPtr, this.outPtr + this.outLen);
     this.outLen = 0;
     return out;
   }
 
-  private view(): Uint8Array {
-    const buffer = this.x.memory.buffer;
-    if (this.heap.buffer !== buffer) {
-      this.heap = new Uint8Array(buffer);
-      this.words = new Uint32Array(buffer);
-    }
-    return this.heap;
-  }
 
   private error(code: number, offset?: number): CodecError {
     const at = offset === undefined ? '' : ` near offset ${offset}`;
@@ -131,10 +121,6 @@ export class WasmZstdDecoder {
   }
 
   private errorName(code: number): string {
-    const ptr = this.x.zs_error_name(code);
-    const heap = this.view();
-    let end = ptr;
-    while (end < heap.length && heap[end] !== 0) end++;
-    return new TextDecoder().decode(heap.subarray(ptr, end));
+    return this.mem.cString(this.x.zs_error_name(code));
   }
 }
