@@ -143,50 +143,15 @@ void ZLIB_INTERNAL inflate_fast(z_streamp strm, unsigned start) {
               break;
             }
           }
-          const unsigned char *from = window;
-          if (wnext == 0) {
-            from += wsize - op;
-            if (op < len) {
-              len -= op;
-              memcpy(out, from, op);
-              out += op;
-              out = copy_match(out, dist, len);
-            } else {
-              memcpy(out, from, len);
-              out += len;
-            }
-          } else if (wnext < op) { /* wrap around window */
-            from += wsize + wnext - op;
-            op -= wnext;
-            if (op < len) {
-              len -= op;
-              memcpy(out, from, op);
-              out += op;
-              if (wnext < len) {
-                len -= wnext;
-                memcpy(out, window, wnext);
-                out += wnext;
-                out = copy_match(out, dist, len);
-              } else {
-                memcpy(out, window, len);
-                out += len;
-              }
-            } else {
-              memcpy(out, from, len);
-              out += len;
-            }
-          } else { /* contiguous in window */
-            from += wnext - op;
-            if (op < len) {
-              len -= op;
-              memcpy(out, from, op);
-              out += op;
-              out = copy_match(out, dist, len);
-            } else {
-              memcpy(out, from, len);
-              out += len;
-            }
-          }
+          /* The op bytes before the output's start end at window[wnext], wrapping round the window's end: copy
+           * what the match takes from there (up to two pieces), then the rest from the output itself. */
+          const unsigned char *from = window + (wnext >= op ? wnext - op : wsize + wnext - op);
+          unsigned n = op < len ? op : len;
+          unsigned first = wnext >= op || op - wnext > n ? n : op - wnext;
+          memcpy(out, from, first);
+          memcpy(out + first, window, n - first);
+          out += n;
+          if (len > n) out = copy_match(out, dist, len - n);
         } else {
           out = copy_match(out, dist, len);
         }
