@@ -8,7 +8,7 @@ import { digestAlgorithm, formatDigest, type DiffId } from '../core/oci/digest.t
 import { LayerError } from './layer-error.ts';
 import type { LayerJob, LayerLimits, LayerProgress, LayerResult } from './layer-pipeline.ts';
 import type { LayerWorkerReply, LayerWorkerRequest } from './layer-worker-protocol.ts';
-import { watchNestedWorker, type NestedWorker } from './nested-worker.ts';
+import { NestedWorkerSlots, type NestedWorker, type WorkerSlot } from './nested-worker.ts';
 
 /** What the pool needs of a Worker (tests pass a fake over a MessageChannel). */
 export type LayerPort = NestedWorker;
@@ -43,21 +43,27 @@ export function layerWorkersFor(hardwareConcurrency: number | undefined): number
 }
 
 type Run = { receive(reply: LayerWorkerReply): void; crash(why: string, started: boolean): void };
-type Slot = { readonly port: LayerPort; readonly runs: Map<number, Run>; failed: boolean; started: boolean };
+type Slot = WorkerSlot<Run>;
 
 export class LayerWorkerPool implements LayerWorkers {
-  private readonly slots: Slot[] = [];
+  private readonly workers: NestedWorkerSlots<Run, LayerWorkerReply>;
   private nextId = 1;
   private disabled = false;
 
-  constructor(private readonly create: () => LayerPort, private readonly size: number) {}
+  constructor(create: () => LayerPort, size: number) {
+    this.workers = new NestedWorkerSlots(create, size, (run, reply) => run.receive(reply), (runs, why, started) => {
+      // A worker that failed before it ever answered did not load (no nested module workers): stop using the pool.
+      if (!started) this.disabled = true;
+      for (const r of runs) r.crash(why, started);
+    });
+  }
 
   available(): boolean {
-    if (this.disabled || this.size < 1) return false;
-    if (this.slots.some((s) => !s.failed && s.runs.size === 0)) return true;
-    if (this.slots.filter((s) => !s.failed).length >= this.size) return false;
+    if (this.disabled || this.workers.size < 1) return false;
+    if (this.workers.hasIdle()) return true;
+    if (!this.workers.canGrow()) return false;
     try {
-      this.spawn();
+      this.workers.spawn();
       return true;
     } catch {
       // No nested workers here (the constructor throws): every layer runs on the analysis thread, as before.
@@ -67,36 +73,11 @@ export class LayerWorkerPool implements LayerWorkers {
   }
 
   terminate(): void {
-    for (const slot of this.slots.splice(0)) this.fail(slot, 'the layer worker was stopped');
+    this.workers.terminate('the layer worker was stopped');
   }
 
   analyze(job: LayerJob, options: RemoteAnalyzeOptions): Promise<LayerResult> {
-    const live = this.slots.filter((s) => !s.failed);
-    const slot = live.find((s) => s.runs.size === 0) ?? (live.length < this.size ? this.spawn() : live.reduce((a, b) => (b.runs.size < a.runs.size ? b : a)));
-    return this.run(slot, this.nextId++, job, options);
-  }
-
-  private spawn(): Slot {
-    const port = this.create();
-    const slot: Slot = { port, runs: new Map(), failed: false, started: false };
-    watchNestedWorker<LayerWorkerReply>(port, (reply) => {
-      slot.started = true;
-      slot.runs.get(reply.id)?.receive(reply);
-    }, (why) => this.fail(slot, why));
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private fail(slot: Slot, why: string): void {
-    slot.failed = true;
-    const at = this.slots.indexOf(slot);
-    if (at >= 0) this.slots.splice(at, 1);
-    slot.port.terminate();
-    // A worker that failed before it ever answered did not load (no nested module workers): stop using the pool.
-    if (!slot.started) this.disabled = true;
-    const runs = [...slot.runs.values()];
-    slot.runs.clear();
-    for (const r of runs) r.crash(why, slot.started);
+    return this.run(this.workers.pick(), this.nextId++, job, options);
   }
 
   private run(slot: Slot, id: number, job: LayerJob, options: RemoteAnalyzeOptions): Promise<LayerResult> {
@@ -115,7 +96,7 @@ export class LayerWorkerPool implements LayerWorkers {
       const settle = (f: () => void) => {
         if (settled) return;
         settled = true;
-        slot.runs.delete(id);
+        slot.jobs.delete(id);
         signal.removeEventListener('abort', onAbort);
         local.abort(new LayerError('ABORTED', 'cancelled'));
         wakeFetch();
@@ -125,7 +106,7 @@ export class LayerWorkerPool implements LayerWorkers {
         send({ op: 'abort', id });
         settle(() => reject(signal.reason instanceof Error ? signal.reason : new LayerError('ABORTED', 'cancelled')));
       };
-      slot.runs.set(id, {
+      slot.jobs.set(id, {
         receive: (reply) => {
           if (reply.op === 'ack') {
             inFlight -= reply.bytes;

@@ -5,7 +5,7 @@
 import type { DigestAlgorithm } from '../../core/oci/digest.ts';
 import type { IncrementalHash } from '../codecs.ts';
 import { CodecError } from './codec-error.ts';
-import { watchNestedWorker, type NestedWorker } from '../nested-worker.ts';
+import { NestedWorkerSlots, type NestedWorker } from '../nested-worker.ts';
 import type { HashReply, HashRequest } from './hash-worker-protocol.ts';
 
 /** What the pool needs of a Worker (tests pass a fake). */
@@ -18,52 +18,29 @@ export const TRANSFER_MIN_BYTES = 8 * 1024;
 /** An update waits while more than this many bytes of its stream are posted but not yet hashed. */
 export const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
-type Slot = { readonly port: HashPort; readonly streams: Map<number, OffloadedHash>; failed: boolean };
-
 export class HashWorkerPool {
-  private readonly slots: Slot[] = [];
+  private readonly workers: NestedWorkerSlots<OffloadedHash, HashReply>;
   private nextId = 1;
 
-  constructor(private readonly create: () => HashPort, private readonly size = 2) {}
+  constructor(create: () => HashPort, size = 2) {
+    this.workers = new NestedWorkerSlots(create, size, (stream, reply) => stream.receive(reply), (streams, why) => {
+      for (const s of streams) s.fail(why);
+    });
+  }
 
   /** A hash stream on the least busy worker (a new one while the pool is below its size). */
   open(algorithm: DigestAlgorithm): IncrementalHash {
-    const slot = this.pick();
+    const slot = this.workers.pick();
     const id = this.nextId++;
-    const stream = new OffloadedHash(id, slot.port, () => slot.streams.delete(id));
-    slot.streams.set(id, stream);
+    const stream = new OffloadedHash(id, slot.port, () => slot.jobs.delete(id));
+    slot.jobs.set(id, stream);
     slot.port.postMessage({ op: 'start', id, algorithm } satisfies HashRequest);
     return stream;
   }
 
   /** Terminates every hash worker; their open streams fail. */
   terminate(): void {
-    for (const slot of this.slots.splice(0)) this.fail(slot, 'the hash worker was stopped');
-  }
-
-  private pick(): Slot {
-    const live = this.slots.filter((s) => !s.failed);
-    const idle = live.find((s) => s.streams.size === 0);
-    if (idle) return idle;
-    if (live.length < this.size) return this.spawn();
-    return live.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
-  }
-
-  private spawn(): Slot {
-    const port = this.create();
-    const slot: Slot = { port, streams: new Map(), failed: false };
-    watchNestedWorker<HashReply>(port, (reply) => slot.streams.get(reply.id)?.receive(reply), (why) => this.fail(slot, why));
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private fail(slot: Slot, why: string): void {
-    slot.failed = true;
-    const at = this.slots.indexOf(slot);
-    if (at >= 0) this.slots.splice(at, 1);
-    slot.port.terminate();
-    for (const s of slot.streams.values()) s.fail(why);
-    slot.streams.clear();
+    this.workers.terminate('the hash worker was stopped');
   }
 }
 
