@@ -8,14 +8,12 @@ import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { build, type Plugin } from 'esbuild';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formatDigest } from '../src/core/oci/digest.ts';
 import { MEDIA } from '../src/core/oci/media-types.ts';
 import { pushBlob, pushBlobStream, pushManifest } from '../src/registry/push.ts';
-import { startRealRegistry } from '../src/testing/real-registry.ts';
-import { chromiumLaunch } from '../src/testing/chromium-launch.ts';
 import { createTestClient } from '../src/testing/registry-test-kit.ts';
-import { startServer } from '../server/serve.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { OUT_DIR, type BenchBlob } from './bench-inputs.ts';
 import { startCountingRelay, type CountingRelay } from './counting-relay.ts';
 import { diffThreadCpu, readThreadCpu } from './thread-cpu.ts';
@@ -235,10 +233,9 @@ async function measureFileViews(page: Page, relay: CountingRelay, reference: str
 export async function runBrowserBench(blobs: readonly BenchBlob[], options: { filePath?: string; profile?: boolean; fileViews?: number; abRounds?: number; log: (line: string) => void }): Promise<BrowserReport> {
   const { log } = options;
   await buildWeb();
-  const registry = await startRealRegistry();
-  const relay = await startCountingRelay(new URL(registry.url));
-  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: false, distDir: WEB_DIR, allowHosts: [registry.host, relay.host], log: () => undefined });
-  const browser = await chromium.launch(chromiumLaunch(`--strata-bench=${process.pid}`));
+  const stack = await startBenchStack(WEB_DIR, { flags: [`--strata-bench=${process.pid}`], relay: (r) => startCountingRelay(new URL(r.url)) });
+  const { registry, server, browser } = stack;
+  const relay = stack.relay!;
   try {
     for (const blob of blobs) {
       const t = performance.now();
@@ -293,10 +290,7 @@ export async function runBrowserBench(blobs: readonly BenchBlob[], options: { fi
     }
     return { chromium: browser.version(), cases, proxy, ab };
   } finally {
-    await browser.close();
-    await server.close();
-    await relay.close();
-    await registry.stop();
+    await stack.close();
   }
 }
 

@@ -7,14 +7,11 @@ import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import type { Digest } from '../src/core/oci/digest.ts';
 import { MEDIA } from '../src/core/oci/media-types.ts';
 import { pushBlob, pushBlobStream, pushManifest } from '../src/registry/push.ts';
-import { chromiumLaunch } from '../src/testing/chromium-launch.ts';
-import { startRealRegistry } from '../src/testing/real-registry.ts';
 import { createTestClient } from '../src/testing/registry-test-kit.ts';
-import { startServer } from '../server/serve.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { OUT_DIR, prepareInputs, type BenchBlob } from './bench-inputs.ts';
 import type { FirstRowsTiming } from './first-rows-page.ts';
 
@@ -52,9 +49,8 @@ async function main(): Promise<void> {
   const load = loadavg();
   const blobs = (await prepareInputs()).filter((b) => blobNames.includes(b.name));
   await buildWeb();
-  const registry = await startRealRegistry();
-  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: false, distDir: WEB_DIR, allowHosts: [registry.host], log: () => undefined });
-  const browser = await chromium.launch(chromiumLaunch());
+  const stack = await startBenchStack(WEB_DIR);
+  const { registry, server, browser } = stack;
   const report: unknown[] = [];
   try {
     for (const b of blobs) await pushImage(registry.host, `bench/${b.name.replace(/[^a-z0-9]+/g, '-')}`, b);
@@ -79,9 +75,7 @@ async function main(): Promise<void> {
       report.push({ blob: b.name, entries: cold.entries, doneMs: cold.doneMs, firstByteToFirstRowsMs: byteToRows, firstRowsWhileLoading: cold.firstRowsLoading, longTasks: cold.longTasks, reopenFirstRowsMs: warm.map((w) => w.firstRowsMs), reopenDoneMs: warm.map((w) => w.doneMs) });
     }
   } finally {
-    await browser.close();
-    await server.close();
-    await registry.stop();
+    await stack.close();
   }
   writeFileSync(resolve(OUT_DIR, 'first-rows.json'), JSON.stringify({ loadavgBefore: load, loadavgAfter: loadavg(), report }, null, 2));
   console.log(`load average before ${load.map((l) => l.toFixed(1)).join(' ')}, after ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 CPUs shared: numbers are lower bounds)`);

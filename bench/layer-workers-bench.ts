@@ -8,14 +8,11 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import type { Digest } from '../src/core/oci/digest.ts';
 import { MEDIA } from '../src/core/oci/media-types.ts';
 import { pushBlob, pushBlobStream, pushManifest } from '../src/registry/push.ts';
-import { chromiumLaunch } from '../src/testing/chromium-launch.ts';
-import { startRealRegistry } from '../src/testing/real-registry.ts';
 import { createTestClient } from '../src/testing/registry-test-kit.ts';
-import { startServer } from '../server/serve.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { OUT_DIR } from './bench-inputs.ts';
 import type { LayerWorkersTiming } from './layer-workers-page.ts';
 
@@ -56,9 +53,8 @@ async function describe(path: string): Promise<{ path: string; bytes: number; di
 async function main(): Promise<void> {
   const layers = await Promise.all(layerPaths.map(describe));
   await buildWeb();
-  const registry = await startRealRegistry();
-  const server = await startServer({ port: 0, host: '127.0.0.1', demoDir: false, distDir: WEB_DIR, allowHosts: [registry.host], log: () => undefined });
-  const browser = await chromium.launch(chromiumLaunch());
+  const stack = await startBenchStack(WEB_DIR);
+  const { registry, server, browser } = stack;
   const report: unknown[] = [];
   try {
     const client = createTestClient(registry.host);
@@ -99,9 +95,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await browser.close();
-    await server.close();
-    await registry.stop();
+    await stack.close();
   }
   writeFileSync(resolve(OUT_DIR, 'layer-workers.json'), JSON.stringify({ layers, report }, null, 2));
 }
